@@ -1,0 +1,124 @@
+//! The collector behind every request's validation: each field is parsed once, every problem
+//! is kept, and the caller picks either the whole list (clients) or the first by precedence
+//! (the server path).
+
+use crate::error::{ApiError, Detail};
+
+/// Problems found while parsing one request.
+#[derive(Debug, Default)]
+pub(crate) struct Check {
+    problems: Vec<ApiError>,
+}
+
+impl Check {
+    /// A required text field: absent or empty is missing, otherwise it must parse.
+    pub(crate) fn required<T>(
+        &mut self,
+        field: &'static str,
+        raw: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, Detail>,
+    ) -> Option<T> {
+        match raw {
+            None | Some("") => {
+                self.problems.push(ApiError::missing(field));
+                None
+            }
+            Some(text) => self.parsed(field, parse(text)),
+        }
+    }
+
+    /// An optional text field where present-but-empty is an error (a field to change).
+    /// `Some(None)` is "absent"; `None` means a problem was recorded.
+    pub(crate) fn optional<T>(
+        &mut self,
+        field: &'static str,
+        raw: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, Detail>,
+    ) -> Option<Option<T>> {
+        match raw {
+            None => Some(None),
+            Some("") => {
+                self.problems
+                    .push(ApiError::invalid(field, "must not be empty when present"));
+                None
+            }
+            Some(text) => self.parsed(field, parse(text)).map(Some),
+        }
+    }
+
+    /// An optional filter, where empty means "no filter" as in a search box.
+    pub(crate) fn filter<T>(
+        &mut self,
+        field: &'static str,
+        raw: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, Detail>,
+    ) -> Option<Option<T>> {
+        match raw {
+            None | Some("") => Some(None),
+            Some(text) => self.parsed(field, parse(text)).map(Some),
+        }
+    }
+
+    /// An optional integer field.
+    pub(crate) fn number<T>(
+        &mut self,
+        field: &'static str,
+        raw: Option<i64>,
+        parse: impl FnOnce(i64) -> Result<T, Detail>,
+    ) -> Option<Option<T>> {
+        match raw {
+            None => Some(None),
+            Some(n) => self.parsed(field, parse(n)).map(Some),
+        }
+    }
+
+    fn parsed<T>(&mut self, field: &'static str, result: Result<T, Detail>) -> Option<T> {
+        result
+            .map_err(|reason| self.problems.push(ApiError::invalid(field, reason)))
+            .ok()
+    }
+
+    /// Every problem, ordered by precedence (stable within a class, i.e. in field order).
+    pub(crate) fn into_all(mut self) -> Vec<ApiError> {
+        self.problems.sort_by_key(ApiError::precedence);
+        self.problems
+    }
+
+    /// The parsed value if nothing was wrong, else the first problem by precedence.
+    pub(crate) fn finish<T>(self, value: Option<T>) -> Result<T, ApiError> {
+        match (value, self.problems.is_empty()) {
+            (Some(v), true) => Ok(v),
+            _ => Err(self
+                .problems
+                .into_iter()
+                .min_by_key(ApiError::precedence)
+                .unwrap_or(ApiError::InternalError {
+                    detail: "validation failed without naming a problem".into(),
+                })),
+        }
+    }
+}
+
+/// Implements `validate` and `validate_all` for a request from its `parse(&self, &mut Check)`.
+macro_rules! validation {
+    ($request:ty => $valid:ty) => {
+        impl $request {
+            /// Checks the request without any state, as a client can before sending: the
+            /// validated form, or the first problem by the documented precedence
+            /// (missing → malformed → cross-field).
+            pub fn validate(&self) -> Result<$valid, $crate::ApiError> {
+                let mut check = $crate::check::Check::default();
+                let value = self.parse(&mut check);
+                check.finish(value)
+            }
+
+            /// Every problem of the request, in precedence order; empty when it is valid.
+            pub fn validate_all(&self) -> Vec<$crate::ApiError> {
+                let mut check = $crate::check::Check::default();
+                let _ = self.parse(&mut check);
+                check.into_all()
+            }
+        }
+    };
+}
+pub(crate) use validation;

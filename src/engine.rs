@@ -1,0 +1,778 @@
+//! The engine: owns all state, routes each call to its family, records what changed.
+//!
+//! Calls run in one fixed order: validate the request (missing → malformed → cross-field),
+//! check the account's entitlement, look the resource up (not found), check its state
+//! (wrong state), check quotas, then plan the change as an [`Event`] and apply it. Nothing is
+//! written before the last check has passed, so a refused call leaves the state as it was.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::Map;
+use crate::edge::{
+    CreateEdgeTranscodeJobRequest, DeleteEdgeTranscodeJobRequest, DeleteResponse, EdgeEvent,
+    EdgeLimits, EdgeStore, GetEdgeTranscodeJobRequest, GetEdgeTranscodeTemplateRequest,
+    GetJobResponse, GetTemplateResponse, JobIdResponse, JobList, ListEdgeTranscodeJobRequest,
+    ListEdgeTranscodeTemplateRequest, ListJobsResponse, ListTemplatesResponse,
+    StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, TemplateCatalogue, TemplateList,
+    UpdateEdgeTranscodeJobRequest,
+};
+use crate::error::{ApiError, Rejection};
+use crate::ids::{AccountId, IdGenerator, IdKind, JobId, SeededIds};
+
+/// Which accounts may use a service.
+///
+/// ```
+/// use live_lifecycle::Access;
+/// let only = Access::Only(["1001".try_into().unwrap()].into());
+/// assert!(only.allows(&"1001".try_into().unwrap()));
+/// assert!(!only.allows(&"1002".try_into().unwrap()));
+/// assert!(Access::Everyone.allows(&"1002".try_into().unwrap()));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    /// Every account.
+    #[default]
+    Everyone,
+    /// Only these accounts; the others get `Forbidden`.
+    Only(BTreeSet<AccountId>),
+}
+
+impl Access {
+    /// Whether `account` may use the service.
+    ///
+    /// ```
+    /// # use live_lifecycle::Access;
+    /// assert!(!Access::Only(Default::default()).allows(&"1".try_into().unwrap()));
+    /// ```
+    pub fn allows(&self, account: &AccountId) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Only(accounts) => accounts.contains(account),
+        }
+    }
+}
+
+/// Everything an engine is built with.
+///
+/// ```
+/// use live_lifecycle::Config;
+/// let config = Config::default();
+/// assert_eq!(config.host_id, "live.aliyuncs.com");
+/// assert_eq!(config.edge_limits.max_jobs, 500);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Config {
+    /// The edge transcoding templates (read-only through the API).
+    pub templates: TemplateCatalogue,
+    /// Per-account job quotas of the edge family.
+    pub edge_limits: EdgeLimits,
+    /// Who is entitled to edge transcoding (others get `Forbidden`, 403).
+    pub edge_access: Access,
+    /// The `HostId` of error bodies.
+    pub host_id: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            templates: TemplateCatalogue::default(),
+            edge_limits: EdgeLimits::default(),
+            edge_access: Access::Everyone,
+            host_id: "live.aliyuncs.com".to_owned(),
+        }
+    }
+}
+
+/// One account's resources.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct AccountState {
+    edge: EdgeStore,
+}
+
+/// All resources of all accounts: what a snapshot holds and what equality compares.
+///
+/// ```
+/// use live_lifecycle::{Config, Engine};
+/// let engine = Engine::new(Config::default());
+/// assert_eq!(engine.state(), &live_lifecycle::State::default());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    accounts: Map<AccountId, AccountState>,
+    /// How many job ids have been drawn: the next job id is the generator's `seq`-th.
+    jobs_created: u64,
+}
+
+impl State {
+    /// Whether the state's internal counts agree with what it stores. Always true for a state
+    /// built by an engine; the property tests assert it after every step.
+    ///
+    /// ```
+    /// assert!(live_lifecycle::State::default().invariants_hold());
+    /// ```
+    pub fn invariants_hold(&self) -> bool {
+        self.accounts.values().all(|a| a.edge.counts_hold())
+    }
+
+    fn apply(&mut self, event: &Event) -> Result<(), ApiError> {
+        let Change::Edge(change) = &event.change;
+        if let Some(account) = self.accounts.get_mut(&event.account) {
+            account.edge.apply(change, event.at)?;
+        } else {
+            let mut account = AccountState::default();
+            account.edge.apply(change, event.at)?;
+            self.accounts.insert(event.account.clone(), account);
+        }
+        if let EdgeEvent::JobCreated { job, .. } = change {
+            self.jobs_created = self.jobs_created.max(job.seq.saturating_add(1));
+        }
+        Ok(())
+    }
+}
+
+/// A change the engine made, with who made it and when: the unit of the event log.
+///
+/// ```
+/// use live_lifecycle::{Change, Event, edge::EdgeEvent};
+/// let e = Event {
+///     account: "1001".try_into().unwrap(),
+///     at: "2024-01-01T00:00:00Z".parse().unwrap(),
+///     change: Change::Edge(EdgeEvent::JobStopped {
+///         cluster_id: "c1".try_into().unwrap(),
+///         job_id: "j1".try_into().unwrap(),
+///     }),
+/// };
+/// let back: Event = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+/// assert_eq!(back, e);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// The account whose resources changed.
+    pub account: AccountId,
+    /// The `now` of the call.
+    pub at: DateTime<Utc>,
+    /// What changed.
+    pub change: Change,
+}
+
+/// What changed, by family.
+///
+/// ```
+/// use live_lifecycle::{Change, edge::EdgeEvent};
+/// let c = Change::Edge(EdgeEvent::JobDeleted {
+///     cluster_id: "c1".try_into().unwrap(), job_id: "j1".try_into().unwrap() });
+/// assert!(matches!(c, Change::Edge(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Change {
+    /// An edge transcoding job changed.
+    Edge(EdgeEvent),
+}
+
+/// Everything needed to rebuild an engine: its state and how many request ids it has issued.
+///
+/// ```
+/// use live_lifecycle::{Config, Engine, Snapshot};
+/// let engine = Engine::new(Config::default());
+/// let json = serde_json::to_string(&engine.snapshot()).unwrap();
+/// let back: Snapshot = serde_json::from_str(&json).unwrap();
+/// let restored = Engine::restore(Config::default(), back);
+/// assert_eq!(restored.state(), engine.state());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// All resources.
+    pub state: State,
+    /// How many request ids have been issued.
+    pub requests_answered: u64,
+}
+
+/// An event of a log could not be applied: the log does not belong to this engine's history.
+///
+/// ```
+/// use live_lifecycle::{Change, Config, Engine, Event, edge::EdgeEvent};
+/// let stray = Event {
+///     account: "1001".try_into().unwrap(),
+///     at: "2024-01-01T00:00:00Z".parse().unwrap(),
+///     change: Change::Edge(EdgeEvent::JobStarted {
+///         cluster_id: "c1".try_into().unwrap(), job_id: "nope".try_into().unwrap() }),
+/// };
+/// let err = Engine::replay(Config::default(), [&stray]).unwrap_err();
+/// assert_eq!(err.index, 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {index} of the log cannot be applied: {error}")]
+pub struct ReplayError {
+    /// Position of the event in the log.
+    pub index: usize,
+    /// Why it could not be applied.
+    pub error: ApiError,
+}
+
+/// The sans-IO core: all state, every operation, no I/O, no clock, no randomness.
+///
+/// Every call takes the caller's account and `now`; ids come from the engine's
+/// [`IdGenerator`] (deterministic by default). Each successful change is recorded as an
+/// [`Event`], to be taken with [`Engine::drain_events`].
+///
+/// ```
+/// use live_lifecycle::{Config, Engine, edge::*};
+///
+/// let mut engine = Engine::new(Config::default());
+/// let account = "1001".try_into().unwrap();
+/// let now = "2024-01-01T00:00:00Z".parse().unwrap();
+/// let created = engine
+///     .create_edge_transcode_job(&account, &CreateEdgeTranscodeJobRequest {
+///         cluster_id: Some("cluster-1".into()),
+///         name: Some("my_job".into()),
+///         template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+///         stream_input: Some("rtmp://mydomain/app/stream1".into()),
+///         stream_output: Some("rtmp://testdomain/app/stream2".into()),
+///     }, now)
+///     .unwrap();
+/// let start = StartEdgeTranscodeJobRequest {
+///     cluster_id: Some("cluster-1".into()),
+///     job_id: Some(created.job_id.to_string()),
+/// };
+/// engine.start_edge_transcode_job(&account, &start, now).unwrap();
+/// let again = engine.start_edge_transcode_job(&account, &start, now).unwrap_err();
+/// assert_eq!((again.code(), again.http_status()), ("OperationDenied", 403));
+/// assert_eq!(engine.drain_events().len(), 2);
+/// ```
+#[derive(Debug)]
+pub struct Engine {
+    config: Config,
+    ids: Box<dyn IdGenerator>,
+    state: State,
+    requests_answered: u64,
+    events: Vec<Event>,
+}
+
+impl Engine {
+    /// An empty engine with the default, seeded id generator.
+    ///
+    /// ```
+    /// let engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// assert!(engine.state().invariants_hold());
+    /// ```
+    pub fn new(config: Config) -> Self {
+        Self::with_id_generator(config, Box::new(SeededIds::default()))
+    }
+
+    /// An empty engine that takes its ids from `ids`.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, ids::SeededIds};
+    /// let engine = Engine::with_id_generator(Config::default(), Box::new(SeededIds::new(42)));
+    /// # drop(engine);
+    /// ```
+    pub fn with_id_generator(config: Config, ids: Box<dyn IdGenerator>) -> Self {
+        Self {
+            config,
+            ids,
+            state: State::default(),
+            requests_answered: 0,
+            events: Vec::new(),
+        }
+    }
+
+    /// The configuration the engine was built with.
+    ///
+    /// ```
+    /// let engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// assert_eq!(engine.config().host_id, "live.aliyuncs.com");
+    /// ```
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// All resources, for comparison and inspection.
+    ///
+    /// ```
+    /// let engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// let before = engine.state().clone();
+    /// assert_eq!(engine.state(), &before);
+    /// ```
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Takes the events recorded since the last call, oldest first.
+    ///
+    /// ```
+    /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// assert!(engine.drain_events().is_empty());
+    /// ```
+    pub fn drain_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// A copy of everything needed to rebuild this engine.
+    ///
+    /// ```
+    /// let engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// assert_eq!(engine.snapshot().requests_answered, 0);
+    /// ```
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            state: self.state.clone(),
+            requests_answered: self.requests_answered,
+        }
+    }
+
+    /// An engine rebuilt from a snapshot, with the default id generator.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine};
+    /// let a = Engine::new(Config::default());
+    /// let b = Engine::restore(Config::default(), a.snapshot());
+    /// assert_eq!(a.state(), b.state());
+    /// ```
+    pub fn restore(config: Config, snapshot: Snapshot) -> Self {
+        Self::restore_with_id_generator(config, Box::new(SeededIds::default()), snapshot)
+    }
+
+    /// An engine rebuilt from a snapshot, taking its ids from `ids`.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, ids::SeededIds};
+    /// let a = Engine::new(Config::default());
+    /// let b = Engine::restore_with_id_generator(Config::default(), Box::new(SeededIds::new(1)), a.snapshot());
+    /// assert_eq!(a.state(), b.state());
+    /// ```
+    pub fn restore_with_id_generator(
+        config: Config,
+        ids: Box<dyn IdGenerator>,
+        snapshot: Snapshot,
+    ) -> Self {
+        Self {
+            config,
+            ids,
+            state: snapshot.state,
+            requests_answered: snapshot.requests_answered,
+            events: Vec::new(),
+        }
+    }
+
+    /// An engine rebuilt by applying an event log to an empty one.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine};
+    /// let engine = Engine::replay(Config::default(), []).unwrap();
+    /// assert_eq!(engine.state(), &Default::default());
+    /// ```
+    pub fn replay<'a>(
+        config: Config,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Self, ReplayError> {
+        let mut engine = Self::new(config);
+        for (index, event) in events.into_iter().enumerate() {
+            engine
+                .state
+                .apply(event)
+                .map_err(|error| ReplayError { index, error })?;
+        }
+        Ok(engine)
+    }
+
+    fn next_request_id(&mut self) -> String {
+        let id = self.ids.generate(IdKind::Request, self.requests_answered);
+        self.requests_answered = self.requests_answered.wrapping_add(1);
+        id
+    }
+
+    /// Runs one call and answers it with a fresh request id, success or refusal.
+    fn call<T, R>(
+        &mut self,
+        run: impl FnOnce(&mut Self) -> Result<T, ApiError>,
+        ok: impl FnOnce(T, String) -> R,
+    ) -> Result<R, Rejection> {
+        let outcome = run(self);
+        let request_id = self.next_request_id();
+        match outcome {
+            Ok(value) => Ok(ok(value, request_id)),
+            Err(error) => Err(Rejection {
+                request_id,
+                host_id: self.config.host_id.clone(),
+                error,
+            }),
+        }
+    }
+
+    /// Applies a planned change and records it.
+    fn commit(
+        &mut self,
+        account: &AccountId,
+        change: Change,
+        at: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let event = Event {
+            account: account.clone(),
+            at,
+            change,
+        };
+        self.state.apply(&event)?;
+        self.events.push(event);
+        Ok(())
+    }
+
+    fn check_edge_access(&self, account: &AccountId) -> Result<(), ApiError> {
+        if self.config.edge_access.allows(account) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                service: "edge transcoding",
+            })
+        }
+    }
+
+    /// Plans a change against the account's edge store (an empty one if it has none yet).
+    fn plan_edge<T>(
+        &self,
+        account: &AccountId,
+        plan: impl FnOnce(&EdgeStore, &Config) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.check_edge_access(account)?;
+        match self.state.accounts.get(account) {
+            Some(a) => plan(&a.edge, &self.config),
+            None => plan(&EdgeStore::default(), &self.config),
+        }
+    }
+
+    /// Runs a state-changing edge call: plan, apply, answer with the job id.
+    fn change_edge_job(
+        &mut self,
+        account: &AccountId,
+        now: DateTime<Utc>,
+        plan: impl FnOnce(&EdgeStore, &Config) -> Result<(JobId, EdgeEvent), ApiError>,
+    ) -> Result<JobId, ApiError> {
+        let (job_id, event) = self.plan_edge(account, plan)?;
+        self.commit(account, Change::Edge(event), now)?;
+        Ok(job_id)
+    }
+
+    /// CreateEdgeTranscodeJob: a new job, not started.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, TemplateNotFound,
+    /// UserQuotaExceed, InternalError (the id generator made a bad or repeated id).
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::CreateEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = CreateEdgeTranscodeJobRequest {
+    ///     cluster_id: Some("cluster-1".into()),
+    ///     name: Some("my_job".into()),
+    ///     template_id: Some("no-such-template".into()),
+    ///     stream_input: Some("rtmp://mydomain/app/stream1".into()),
+    ///     stream_output: Some("rtmp://testdomain/app/stream2".into()),
+    /// };
+    /// let err = engine
+    ///     .create_edge_transcode_job(&"1001".try_into().unwrap(), &req, "2024-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!((err.code(), err.http_status()), ("TemplateNotFound", 404));
+    /// ```
+    pub fn create_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &CreateEdgeTranscodeJobRequest,
+        now: DateTime<Utc>,
+    ) -> Result<JobIdResponse, Rejection> {
+        self.call(
+            |engine| {
+                let valid = req.validate()?;
+                engine.check_edge_access(account)?;
+                let empty = EdgeStore::default();
+                let store = engine
+                    .state
+                    .accounts
+                    .get(account)
+                    .map_or(&empty, |a| &a.edge);
+                let seq = engine.state.jobs_created;
+                let ids = &mut engine.ids;
+                let config = &engine.config;
+                let event =
+                    store.plan_create(valid, &config.templates, config.edge_limits, || {
+                        let text = ids.generate(IdKind::Job, seq);
+                        let id = JobId::try_from(text).map_err(|why| ApiError::InternalError {
+                            detail: format!("the id generator made an invalid job id ({why})")
+                                .into(),
+                        })?;
+                        Ok((id, seq))
+                    })?;
+                let EdgeEvent::JobCreated { job, .. } = &event else {
+                    return Err(ApiError::InternalError {
+                        detail: "a creation planned another change".into(),
+                    });
+                };
+                let job_id = job.id.clone();
+                engine.commit(account, Change::Edge(event), now)?;
+                Ok(job_id)
+            },
+            |job_id, request_id| JobIdResponse { job_id, request_id },
+        )
+    }
+
+    /// GetEdgeTranscodeJob: one job of the account in that cluster.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, JobNotFound.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::GetEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = GetEdgeTranscodeJobRequest { cluster_id: Some("c1".into()), job_id: Some("nope".into()) };
+    /// let err = engine.get_edge_transcode_job(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err.code(), "JobNotFound");
+    /// ```
+    pub fn get_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &GetEdgeTranscodeJobRequest,
+        _now: DateTime<Utc>,
+    ) -> Result<GetJobResponse, Rejection> {
+        self.call(
+            |engine| {
+                let r = req.validate()?;
+                engine.plan_edge(account, |store, _| Ok(store.job(&r)?.view()))
+            },
+            |job, request_id| GetJobResponse { job, request_id },
+        )
+    }
+
+    /// ListEdgeTranscodeJob: the account's jobs in one cluster, filtered, sorted by creation
+    /// time and paged; only jobs created or operated within the last 180 days.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::ListEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = ListEdgeTranscodeJobRequest { cluster_id: Some("c1".into()), ..Default::default() };
+    /// let list = engine.list_edge_transcode_job(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap();
+    /// assert_eq!(list.total_count, 0);
+    /// ```
+    pub fn list_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &ListEdgeTranscodeJobRequest,
+        now: DateTime<Utc>,
+    ) -> Result<ListJobsResponse, Rejection> {
+        self.call(
+            |engine| {
+                let q = req.validate()?;
+                engine.plan_edge(account, |store, _| Ok(store.list(&q, now)))
+            },
+            |(total_count, job), request_id| ListJobsResponse {
+                job_list: JobList { job },
+                request_id,
+                total_count,
+            },
+        )
+    }
+
+    /// UpdateEdgeTranscodeJob: changes the given fields of a job that is not running.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, JobNotFound, OperationDenied
+    /// (running), TemplateNotFound.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::UpdateEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = UpdateEdgeTranscodeJobRequest {
+    ///     cluster_id: Some("c1".into()), job_id: Some("j1".into()), name: Some("new name".into()),
+    ///     ..Default::default()
+    /// };
+    /// let err = engine.update_edge_transcode_job(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err.code(), "InvalidParameter"); // a space is not allowed in a name
+    /// ```
+    pub fn update_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &UpdateEdgeTranscodeJobRequest,
+        now: DateTime<Utc>,
+    ) -> Result<JobIdResponse, Rejection> {
+        self.call(
+            |engine| {
+                let u = req.validate()?;
+                engine.change_edge_job(account, now, |store, config| {
+                    let job_id = u.job.job_id.clone();
+                    Ok((job_id, store.plan_update(u, &config.templates)?))
+                })
+            },
+            |job_id, request_id| JobIdResponse { job_id, request_id },
+        )
+    }
+
+    /// StartEdgeTranscodeJob: a job that is not running starts.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, JobNotFound, OperationDenied
+    /// (already running), UserTaskExceed.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::StartEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = StartEdgeTranscodeJobRequest { cluster_id: Some("c1".into()), job_id: None };
+    /// let err = engine.start_edge_transcode_job(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err.code(), "MissingParameter");
+    /// ```
+    pub fn start_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &StartEdgeTranscodeJobRequest,
+        now: DateTime<Utc>,
+    ) -> Result<JobIdResponse, Rejection> {
+        self.call(
+            |engine| {
+                let r = req.validate()?;
+                engine.change_edge_job(account, now, |store, config| {
+                    let job_id = r.job_id.clone();
+                    Ok((job_id, store.plan_start(r, config.edge_limits)?))
+                })
+            },
+            |job_id, request_id| JobIdResponse { job_id, request_id },
+        )
+    }
+
+    /// StopEdgeTranscodeJob: a running job stops (back to not started).
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, JobNotFound, OperationDenied
+    /// (not running).
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::StopEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = StopEdgeTranscodeJobRequest { cluster_id: Some("c1".into()), job_id: Some("j1".into()) };
+    /// let err = engine.stop_edge_transcode_job(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err.http_status(), 404);
+    /// ```
+    pub fn stop_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &StopEdgeTranscodeJobRequest,
+        now: DateTime<Utc>,
+    ) -> Result<JobIdResponse, Rejection> {
+        self.call(
+            |engine| {
+                let r = req.validate()?;
+                engine.change_edge_job(account, now, |store, _| {
+                    let job_id = r.job_id.clone();
+                    Ok((job_id, store.plan_stop(r)?))
+                })
+            },
+            |job_id, request_id| JobIdResponse { job_id, request_id },
+        )
+    }
+
+    /// DeleteEdgeTranscodeJob: removes a job that is not running.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, JobNotFound, OperationDenied
+    /// (running: stop it first).
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::DeleteEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = DeleteEdgeTranscodeJobRequest { cluster_id: Some("c1".into()), job_id: Some("j1".into()) };
+    /// let err = engine.delete_edge_transcode_job(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err.code(), "JobNotFound");
+    /// ```
+    pub fn delete_edge_transcode_job(
+        &mut self,
+        account: &AccountId,
+        req: &DeleteEdgeTranscodeJobRequest,
+        now: DateTime<Utc>,
+    ) -> Result<DeleteResponse, Rejection> {
+        self.call(
+            |engine| {
+                let r = req.validate()?;
+                engine.change_edge_job(account, now, |store, _| {
+                    let job_id = r.job_id.clone();
+                    Ok((job_id, store.plan_delete(r)?))
+                })
+            },
+            |_, request_id| DeleteResponse { request_id },
+        )
+    }
+
+    /// GetEdgeTranscodeTemplate: one template of the catalogue.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden, TemplateNotFound.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::GetEdgeTranscodeTemplateRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = GetEdgeTranscodeTemplateRequest {
+    ///     cluster_id: Some("c1".into()),
+    ///     template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c08".into()),
+    /// };
+    /// let t = engine.get_edge_transcode_template(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap();
+    /// assert_eq!(t.template.resolution, "3840*2160");
+    /// ```
+    pub fn get_edge_transcode_template(
+        &mut self,
+        account: &AccountId,
+        req: &GetEdgeTranscodeTemplateRequest,
+        _now: DateTime<Utc>,
+    ) -> Result<GetTemplateResponse, Rejection> {
+        self.call(
+            |engine| {
+                let r = req.validate()?;
+                engine.plan_edge(account, |_, config| {
+                    config
+                        .templates
+                        .get(r.template_id.as_str())
+                        .cloned()
+                        .ok_or_else(|| ApiError::TemplateNotFound {
+                            template_id: r.template_id.to_string(),
+                        })
+                })
+            },
+            |template, request_id| GetTemplateResponse {
+                request_id,
+                template,
+            },
+        )
+    }
+
+    /// ListEdgeTranscodeTemplate: the catalogue, filtered, sorted by creation time and paged.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, Forbidden.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::ListEdgeTranscodeTemplateRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = ListEdgeTranscodeTemplateRequest {
+    ///     cluster_id: Some("c1".into()), video_codec: Some("H.265".into()), ..Default::default()
+    /// };
+    /// let list = engine.list_edge_transcode_template(&"1001".try_into().unwrap(), &req,
+    ///     "2024-01-01T00:00:00Z".parse().unwrap()).unwrap();
+    /// assert!(list.template_list.template.iter().all(|t| t.codec.as_str() == "H.265"));
+    /// ```
+    pub fn list_edge_transcode_template(
+        &mut self,
+        account: &AccountId,
+        req: &ListEdgeTranscodeTemplateRequest,
+        _now: DateTime<Utc>,
+    ) -> Result<ListTemplatesResponse, Rejection> {
+        self.call(
+            |engine| {
+                let q = req.validate()?;
+                engine.plan_edge(account, |_, config| Ok(config.templates.list(&q)))
+            },
+            |(total_count, template), request_id| ListTemplatesResponse {
+                request_id,
+                template_list: TemplateList { template },
+                total_count,
+            },
+        )
+    }
+}

@@ -1,0 +1,253 @@
+//! The documented error codes, one variant each, and the error body they render to.
+//!
+//! Every message is the template published for its code (`%s.`, `%s, please check and try
+//! again later.`, …) with the detail filled in. Where the pages of different operations print
+//! different templates for the same code, the fullest one is used for all of them (README,
+//! "Behaviour notes").
+
+use std::borrow::Cow;
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+/// A reason or detail text: static in almost every case, owned where it names a value.
+pub type Detail = Cow<'static, str>;
+
+/// An error the API documents, with its code, HTTP status and filled-in message.
+///
+/// ```
+/// use live_lifecycle::ApiError;
+///
+/// let err = ApiError::MissingParameter { field: "ClusterId".into() };
+/// assert_eq!(err.code(), "MissingParameter");
+/// assert_eq!(err.http_status(), 400);
+/// assert!(err.to_string().contains("ClusterId"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// A required parameter is absent or empty (400).
+    #[error(
+        "The input parameter \"{field}\" that is mandatory for processing this request is not supplied."
+    )]
+    MissingParameter {
+        /// The parameter's wire name.
+        field: Detail,
+    },
+    /// A parameter is present but malformed or out of range (400).
+    #[error("The parameter \"{field}\" is invalid: {reason}.")]
+    InvalidParameter {
+        /// The parameter's wire name.
+        field: Detail,
+        /// Why it was refused.
+        reason: Detail,
+    },
+    /// The resource is in a state that does not allow the operation (403).
+    #[error("{reason}, please check and try again later.")]
+    OperationDenied {
+        /// What the state is and why that refuses the call.
+        reason: Detail,
+    },
+    /// The account is not entitled to the service (403).
+    #[error("The account has no permission to use {service}, please check and try again later.")]
+    Forbidden {
+        /// The service the account lacks, e.g. "edge transcoding".
+        service: &'static str,
+    },
+    /// No edge transcoding job with that id in that cluster of this account (404).
+    #[error(
+        "The job {job_id} does not exist in cluster {cluster_id}, please check and try again later."
+    )]
+    JobNotFound {
+        /// The cluster that was searched.
+        cluster_id: String,
+        /// The job id that was asked for.
+        job_id: String,
+    },
+    /// No edge transcoding template with that id in the catalogue (404).
+    #[error("The template {template_id} does not exist")]
+    TemplateNotFound {
+        /// The template id that was asked for.
+        template_id: String,
+    },
+    /// Starting the job would exceed the account's running-job limit (400).
+    #[error(
+        "The account already runs {limit} edge transcoding jobs, the most it may, please check and try again later."
+    )]
+    UserTaskExceed {
+        /// The configured limit.
+        limit: u32,
+    },
+    /// Creating the job would exceed the account's job quota (403).
+    #[error("Quota exceeded: the account already holds {limit} edge transcoding jobs.")]
+    UserQuotaExceed {
+        /// The configured quota.
+        limit: u32,
+    },
+    /// The engine could not complete a call that was valid (500).
+    #[error("{detail}, please try again later.")]
+    InternalError {
+        /// What went wrong inside.
+        detail: Detail,
+    },
+}
+
+/// Where an error sits in the fixed precedence of a call: the lower class wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Precedence {
+    Missing,
+    Malformed,
+    Lookup,
+}
+
+impl ApiError {
+    /// The documented error code, as sent in the body's `Code`.
+    ///
+    /// ```
+    /// use live_lifecycle::ApiError;
+    /// assert_eq!(ApiError::TemplateNotFound { template_id: "t".into() }.code(), "TemplateNotFound");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::MissingParameter { .. } => "MissingParameter",
+            Self::InvalidParameter { .. } => "InvalidParameter",
+            Self::OperationDenied { .. } => "OperationDenied",
+            Self::Forbidden { .. } => "Forbidden",
+            Self::JobNotFound { .. } => "JobNotFound",
+            Self::TemplateNotFound { .. } => "TemplateNotFound",
+            Self::UserTaskExceed { .. } => "UserTaskExceed",
+            Self::UserQuotaExceed { .. } => "UserQuotaExceed",
+            Self::InternalError { .. } => "InternalError",
+        }
+    }
+
+    /// The HTTP status the API answers this error with.
+    ///
+    /// ```
+    /// use live_lifecycle::ApiError;
+    /// assert_eq!(ApiError::JobNotFound { cluster_id: "c".into(), job_id: "j".into() }.http_status(), 404);
+    /// ```
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::MissingParameter { .. }
+            | Self::InvalidParameter { .. }
+            | Self::UserTaskExceed { .. } => 400,
+            Self::OperationDenied { .. }
+            | Self::Forbidden { .. }
+            | Self::UserQuotaExceed { .. } => 403,
+            Self::JobNotFound { .. } | Self::TemplateNotFound { .. } => 404,
+            Self::InternalError { .. } => 500,
+        }
+    }
+
+    pub(crate) fn precedence(&self) -> Precedence {
+        match self {
+            Self::MissingParameter { .. } => Precedence::Missing,
+            Self::InvalidParameter { .. } => Precedence::Malformed,
+            _ => Precedence::Lookup,
+        }
+    }
+
+    pub(crate) fn missing(field: &'static str) -> Self {
+        Self::MissingParameter {
+            field: Cow::Borrowed(field),
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<Detail>) -> Self {
+        Self::InvalidParameter {
+            field: Cow::Borrowed(field),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn denied(reason: &'static str) -> Self {
+        Self::OperationDenied {
+            reason: Cow::Borrowed(reason),
+        }
+    }
+}
+
+/// A refused call as the API answers it: the error plus the request and host ids.
+///
+/// Serializes to the documented error body
+/// `{"RequestId","HostId","Code","Message","Recommend"}`; [`Rejection::http_status`] is the
+/// status to send alongside.
+///
+/// ```
+/// use live_lifecycle::{ApiError, Rejection};
+///
+/// let r = Rejection {
+///     request_id: "5D1F6A2B-0000-4000-8000-000000000001".into(),
+///     host_id: "live.aliyuncs.com".into(),
+///     error: ApiError::MissingParameter { field: "JobId".into() },
+/// };
+/// let body = serde_json::to_value(&r).unwrap();
+/// assert_eq!(body["Code"], "MissingParameter");
+/// assert_eq!(r.http_status(), 400);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct Rejection {
+    /// The id of the refused request.
+    pub request_id: String,
+    /// The endpoint host that answered, e.g. `live.aliyuncs.com`.
+    pub host_id: String,
+    /// What was wrong.
+    #[source]
+    pub error: ApiError,
+}
+
+impl Rejection {
+    /// The documented code of the error.
+    ///
+    /// ```
+    /// # use live_lifecycle::{ApiError, Rejection};
+    /// let r = Rejection { request_id: "r".into(), host_id: "h".into(),
+    ///     error: ApiError::Forbidden { service: "edge transcoding" } };
+    /// assert_eq!(r.code(), "Forbidden");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        self.error.code()
+    }
+
+    /// The HTTP status to answer with.
+    ///
+    /// ```
+    /// # use live_lifecycle::{ApiError, Rejection};
+    /// let r = Rejection { request_id: "r".into(), host_id: "h".into(),
+    ///     error: ApiError::Forbidden { service: "edge transcoding" } };
+    /// assert_eq!(r.http_status(), 403);
+    /// ```
+    pub fn http_status(&self) -> u16 {
+        self.error.http_status()
+    }
+
+    /// The diagnosis link of Alibaba's error centre for this code and request.
+    ///
+    /// ```
+    /// # use live_lifecycle::{ApiError, Rejection};
+    /// let r = Rejection { request_id: "R1".into(), host_id: "h".into(),
+    ///     error: ApiError::Forbidden { service: "edge transcoding" } };
+    /// assert!(r.recommend().ends_with("q=Forbidden&product=live&requestId=R1"));
+    /// ```
+    pub fn recommend(&self) -> String {
+        format!(
+            "https://api.aliyun.com/troubleshoot?q={}&product=live&requestId={}",
+            self.code(),
+            self.request_id
+        )
+    }
+}
+
+impl Serialize for Rejection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serializer.serialize_struct("Error", 5)?;
+        body.serialize_field("RequestId", &self.request_id)?;
+        body.serialize_field("HostId", &self.host_id)?;
+        body.serialize_field("Code", self.code())?;
+        body.serialize_field("Message", &self.error.to_string())?;
+        body.serialize_field("Recommend", &self.recommend())?;
+        body.end()
+    }
+}

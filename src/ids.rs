@@ -1,0 +1,231 @@
+//! Identifiers: validated newtypes for the ids callers send, and the replaceable generator of
+//! the ids the engine hands out.
+//!
+//! The default generator is a pure function of a seed and a sequence number, so two engines
+//! built alike hand out the same ids, and a restored snapshot (which carries the sequence
+//! number) goes on where it left off.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The longest id accepted, in bytes. Alibaba's ids are 32–36 characters; the bound keeps
+/// room for embedders' own schemes while refusing megabyte-long "ids".
+pub const MAX_ID_LEN: usize = 128;
+
+/// Checks the shape every id shares: 1 to [`MAX_ID_LEN`] visible ASCII characters.
+pub(crate) fn check_id(text: &str) -> Result<(), &'static str> {
+    if text.is_empty() {
+        Err("must not be empty")
+    } else if text.len() > MAX_ID_LEN {
+        Err("must be at most 128 characters")
+    } else if !text.bytes().all(|b| b.is_ascii_graphic()) {
+        Err("must be printable ASCII without spaces")
+    } else {
+        Ok(())
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $example:literal) => {
+        $(#[$doc])*
+        ///
+        /// Holds 1 to 128 visible ASCII characters; built only through `TryFrom`.
+        ///
+        /// ```
+        #[doc = concat!("use live_lifecycle::ids::", stringify!($name), ";")]
+        #[doc = concat!("let id = ", stringify!($name), "::try_from(\"", $example, "\").unwrap();")]
+        #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
+        #[doc = concat!("assert!(", stringify!($name), "::try_from(\"has space\").is_err());")]
+        /// ```
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The id as text.
+            ///
+            /// ```
+            #[doc = concat!("# use live_lifecycle::ids::", stringify!($name), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::try_from(\"", $example, "\").unwrap().as_str(), \"", $example, "\");")]
+            /// ```
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = &'static str;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                check_id(&text)?;
+                Ok(Self(text))
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = &'static str;
+            fn try_from(text: &str) -> Result<Self, Self::Error> {
+                check_id(text)?;
+                Ok(Self(text.to_owned()))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+id_type!(
+    /// The caller's account (Alibaba's "aliuid"), as authenticated by the embedder.
+    AccountId,
+    "1234567890123456"
+);
+id_type!(
+    /// An edge data centre (`ClusterId`).
+    ClusterId,
+    "cluster-1"
+);
+id_type!(
+    /// An edge transcoding job (`JobId`).
+    JobId,
+    "0e4ea20b48fb04483915d4f2cd8ac2a1"
+);
+id_type!(
+    /// An edge transcoding template (`TemplateId`).
+    TemplateId,
+    "tpl-common-h264-720p"
+);
+
+/// Which kind of id the engine needs next.
+///
+/// ```
+/// use live_lifecycle::ids::IdKind;
+/// assert_ne!(IdKind::Job, IdKind::Request);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdKind {
+    /// An edge transcoding job id.
+    Job,
+    /// A `RequestId` for a reply.
+    Request,
+}
+
+/// The source of every id the engine hands out. Replace it to get ids of your own shape.
+///
+/// `seq` counts the ids of that kind drawn so far (starting at 0) and is kept in the engine's
+/// state, so a generator that is a pure function of `seq` makes replays and restored
+/// snapshots hand out exactly the ids the original engine would have. An id that is not a
+/// valid id (see [`MAX_ID_LEN`]) or that repeats a live one makes the call fail with
+/// `InternalError` rather than corrupt the state.
+///
+/// ```
+/// use live_lifecycle::ids::{IdGenerator, IdKind};
+///
+/// #[derive(Debug)]
+/// struct Plain;
+/// impl IdGenerator for Plain {
+///     fn generate(&mut self, kind: IdKind, seq: u64) -> String {
+///         format!("{kind:?}-{seq}").to_lowercase()
+///     }
+/// }
+/// let mut engine = live_lifecycle::Engine::with_id_generator(
+///     live_lifecycle::Config::default(),
+///     Box::new(Plain),
+/// );
+/// # let _ = &mut engine;
+/// ```
+pub trait IdGenerator: fmt::Debug + Send {
+    /// The `seq`-th id of `kind`.
+    fn generate(&mut self, kind: IdKind, seq: u64) -> String;
+}
+
+/// The default generator: ids that look like Alibaba's, derived from a seed and the sequence
+/// number by a fixed mixing function (no randomness).
+///
+/// ```
+/// use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
+///
+/// let mut a = SeededIds::new(7);
+/// let mut b = SeededIds::new(7);
+/// assert_eq!(a.generate(IdKind::Job, 0), b.generate(IdKind::Job, 0));
+/// assert_eq!(a.generate(IdKind::Job, 0).len(), 32);
+/// assert_eq!(a.generate(IdKind::Request, 0).len(), 36);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SeededIds {
+    seed: u64,
+}
+
+impl SeededIds {
+    /// A generator for `seed`; equal seeds give equal ids.
+    ///
+    /// ```
+    /// # use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
+    /// assert_ne!(SeededIds::new(1).generate(IdKind::Job, 0), SeededIds::new(2).generate(IdKind::Job, 0));
+    /// ```
+    pub fn new(seed: u64) -> Self {
+        Self { seed }
+    }
+
+    fn bits(&self, kind: IdKind, seq: u64) -> u128 {
+        let salt = match kind {
+            IdKind::Job => 0x4a4f_4220,
+            IdKind::Request => 0x5245_5120,
+        };
+        let hi = splitmix64(self.seed ^ salt ^ seq.wrapping_mul(2));
+        let lo = splitmix64(self.seed ^ salt ^ seq.wrapping_mul(2).wrapping_add(1));
+        (u128::from(hi) << 64) | u128::from(lo)
+    }
+}
+
+impl IdGenerator for SeededIds {
+    fn generate(&mut self, kind: IdKind, seq: u64) -> String {
+        let bits = self.bits(kind, seq);
+        match kind {
+            // Job ids in the docs are 32 lower-case hex digits.
+            IdKind::Job => format!("{bits:032x}"),
+            // Request ids are upper-case GUIDs.
+            IdKind::Request => uuid_text(bits).to_uppercase(),
+        }
+    }
+}
+
+/// Formats 128 bits as a version-4-shaped UUID (8-4-4-4-12, lower case).
+pub(crate) fn uuid_text(bits: u128) -> String {
+    // Force the version (4) and variant (10xx) nibbles so the text is a well-formed UUID.
+    let bits = (bits & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
+    let hex = format!("{bits:032x}");
+    let part = |from: usize, to: usize| hex.get(from..to).unwrap_or_default();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(12, 16),
+        part(16, 20),
+        part(20, 32)
+    )
+}
+
+/// SplitMix64: a fixed, well-mixed function of its input (Steele, Lea, Flood 2014).
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}

@@ -1,0 +1,127 @@
+//! Stream URLs, parsed by the `url` crate (never by hand) and checked against the schemes
+//! each field accepts.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The longest URL accepted, in bytes (the documented limit of `DstUrl` and `CallbackUrl`,
+/// applied to every URL field).
+pub const MAX_URL_LEN: usize = 2000;
+
+/// The schemes one URL field accepts, and what else it demands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UrlRule {
+    pub(crate) schemes: &'static [&'static str],
+    /// RTMP addresses name an application and a stream: at least two path segments.
+    pub(crate) app_and_stream: bool,
+}
+
+/// Edge transcoding input: RTMP, RTMPS or SRT.
+pub(crate) const EDGE_INPUT: UrlRule = UrlRule {
+    schemes: &["rtmp", "rtmps", "srt"],
+    app_and_stream: true,
+};
+/// Edge transcoding output: RTMP or RTMPS (an ingest point).
+pub(crate) const EDGE_OUTPUT: UrlRule = UrlRule {
+    schemes: &["rtmp", "rtmps"],
+    app_and_stream: true,
+};
+
+/// A stream URL that passed its field's rule; keeps the text exactly as the caller sent it.
+///
+/// ```
+/// use live_lifecycle::StreamUrl;
+///
+/// let url = StreamUrl::edge_input("rtmp://mydomain/app/stream1").unwrap();
+/// assert_eq!(url.as_str(), "rtmp://mydomain/app/stream1");
+/// assert!(StreamUrl::edge_input("http://mydomain/app/stream1").is_err());
+/// assert!(StreamUrl::edge_input("rtmp://user:pass@mydomain/app/s").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StreamUrl(String);
+
+impl StreamUrl {
+    /// Parses an edge transcoding input URL (`rtmp`, `rtmps`, `srt`).
+    ///
+    /// ```
+    /// # use live_lifecycle::StreamUrl;
+    /// assert!(StreamUrl::edge_input("srt://edge.example.com:9000?streamid=live/s1").is_ok());
+    /// ```
+    pub fn edge_input(text: &str) -> Result<Self, &'static str> {
+        parse(text, EDGE_INPUT)
+    }
+
+    /// Parses an edge transcoding output URL (`rtmp`, `rtmps`).
+    ///
+    /// ```
+    /// # use live_lifecycle::StreamUrl;
+    /// assert!(StreamUrl::edge_output("rtmp://testdomain/app/stream2").is_ok());
+    /// assert!(StreamUrl::edge_output("srt://testdomain:9000").is_err());
+    /// ```
+    pub fn edge_output(text: &str) -> Result<Self, &'static str> {
+        parse(text, EDGE_OUTPUT)
+    }
+
+    /// The URL as sent.
+    ///
+    /// ```
+    /// # use live_lifecycle::StreamUrl;
+    /// assert_eq!(StreamUrl::edge_output("rtmp://h/a/b").unwrap().as_str(), "rtmp://h/a/b");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StreamUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses `text` under `rule`; the error says what is wrong in words a caller can act on.
+pub(crate) fn parse(text: &str, rule: UrlRule) -> Result<StreamUrl, &'static str> {
+    if text.len() > MAX_URL_LEN {
+        return Err("must be at most 2000 characters");
+    }
+    // The URL parser would quietly percent-encode spaces and drop tabs; a stream address
+    // with either is a mistake, so refuse it before parsing.
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters");
+    }
+    let url = url::Url::parse(text).map_err(|_| "is not a valid URL")?;
+    if !rule.schemes.contains(&url.scheme()) {
+        return Err(match rule.schemes {
+            ["rtmp"] => "must be an rtmp:// URL",
+            ["rtmp", "rtmps"] => "must be an rtmp:// or rtmps:// URL",
+            ["rtmp", "rtmps", "srt"] => "must be an rtmp://, rtmps:// or srt:// URL",
+            ["http", "https"] => "must be an http:// or https:// URL",
+            _ => "has a scheme this field does not accept",
+        });
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry a user name or password");
+    }
+    if url.fragment().is_some() {
+        return Err("must not carry a #fragment");
+    }
+    if url.scheme() == "srt" {
+        // SRT has no default port, so an address without one cannot be dialled.
+        if url.port().is_none() {
+            return Err("must name a port (srt has no default port)");
+        }
+    } else if rule.app_and_stream {
+        let named = url
+            .path_segments()
+            .map_or(0, |segments| segments.filter(|s| !s.is_empty()).count());
+        if named < 2 {
+            return Err("must name an application and a stream, as in rtmp://host/app/stream");
+        }
+    }
+    Ok(StreamUrl(text.to_owned()))
+}

@@ -1,0 +1,161 @@
+//! The API's one time format, `yyyy-MM-ddTHH:mm:ssZ` in UTC, parsed strictly and printed exactly.
+//!
+//! Strict means: exactly twenty characters, a literal `T` and `Z`, no offset, no fraction, and
+//! a date that exists (no 30 February, no leap second `:60`). Anything else is refused rather
+//! than guessed at, because a client that sends `+08:00` believes it sent local time.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+/// Parses `yyyy-MM-ddTHH:mm:ssZ` (UTC, whole seconds).
+///
+/// ```
+/// use live_lifecycle::time::parse_utc;
+///
+/// let t = parse_utc("2024-08-26T10:30:00Z").unwrap();
+/// assert_eq!(t.to_rfc3339(), "2024-08-26T10:30:00+00:00");
+/// assert!(parse_utc("2024-02-30T10:30:00Z").is_err());
+/// assert!(parse_utc("2024-08-26T10:30:00+08:00").is_err());
+/// assert!(parse_utc("2024-08-26T10:30:00.5Z").is_err());
+/// ```
+pub fn parse_utc(text: &str) -> Result<DateTime<Utc>, &'static str> {
+    const SHAPE: &str = "must be yyyy-MM-ddTHH:mm:ssZ in UTC";
+    let b = text.as_bytes();
+    if b.len() != 20 {
+        return Err(SHAPE);
+    }
+    let digits_at = |positions: &[usize]| {
+        positions
+            .iter()
+            .all(|&i| matches!(b.get(i), Some(c) if c.is_ascii_digit()))
+    };
+    let punct_ok = b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && b.get(10) == Some(&b'T')
+        && b.get(13) == Some(&b':')
+        && b.get(16) == Some(&b':')
+        && b.get(19) == Some(&b'Z');
+    if !punct_ok || !digits_at(&[0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) {
+        return Err(SHAPE);
+    }
+    let num = |from: usize, to: usize| {
+        b.get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |acc, c| acc * 10 + u32::from(c - b'0'))
+    };
+    let year = i32::try_from(num(0, 4)).map_err(|_| SHAPE)?;
+    let date = NaiveDate::from_ymd_opt(year, num(5, 7), num(8, 10)).ok_or("is not a real date")?;
+    let (h, m, s) = (num(11, 13), num(14, 16), num(17, 19));
+    // chrono accepts second 60 as a leap second only through a separate nanosecond field, and
+    // from_hms_opt refuses 60 outright, which is what we want: the API never emits it.
+    let time = NaiveTime::from_hms_opt(h, m, s).ok_or("is not a real time of day")?;
+    Ok(NaiveDateTime::new(date, time).and_utc())
+}
+
+/// Prints a time as `yyyy-MM-ddTHH:mm:ssZ`, dropping any fraction of a second.
+///
+/// ```
+/// use live_lifecycle::time::{format_utc, parse_utc};
+/// let t = parse_utc("2023-07-24T16:44:55Z").unwrap();
+/// assert_eq!(format_utc(&t), "2023-07-24T16:44:55Z");
+/// ```
+pub fn format_utc(time: &DateTime<Utc>) -> String {
+    time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Serde adapter for a `DateTime<Utc>` field carried in the wire format.
+///
+/// ```
+/// use chrono::{DateTime, Utc};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct At {
+///     #[serde(with = "live_lifecycle::time::wire")]
+///     at: DateTime<Utc>,
+/// }
+/// let at: At = serde_json::from_str(r#"{"at":"2023-07-24T16:44:55Z"}"#).unwrap();
+/// assert_eq!(serde_json::to_string(&at).unwrap(), r#"{"at":"2023-07-24T16:44:55Z"}"#);
+/// ```
+pub mod wire {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    /// Writes the time as `yyyy-MM-ddTHH:mm:ssZ`.
+    ///
+    /// ```
+    /// # use chrono::{DateTime, Utc};
+    /// #[derive(serde::Serialize)]
+    /// struct At(#[serde(serialize_with = "live_lifecycle::time::wire::serialize")] DateTime<Utc>);
+    /// let t = live_lifecycle::time::parse_utc("2023-07-24T16:44:55Z").unwrap();
+    /// assert_eq!(serde_json::to_string(&At(t)).unwrap(), "\"2023-07-24T16:44:55Z\"");
+    /// ```
+    pub fn serialize<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&time.format("%Y-%m-%dT%H:%M:%SZ"))
+    }
+
+    /// Reads a time in the strict wire format.
+    ///
+    /// ```
+    /// # use chrono::{DateTime, Utc};
+    /// #[derive(serde::Deserialize)]
+    /// struct At(#[serde(deserialize_with = "live_lifecycle::time::wire::deserialize")] DateTime<Utc>);
+    /// assert!(serde_json::from_str::<At>("\"2023-07-24T16:44:55Z\"").is_ok());
+    /// assert!(serde_json::from_str::<At>("\"2023-07-24 16:44:55\"").is_err());
+    /// ```
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::parse_utc(&text).map_err(D::Error::custom)
+    }
+
+    /// The same adapter for an optional time (absent stays absent).
+    ///
+    /// ```
+    /// # use chrono::{DateTime, Utc};
+    /// #[derive(serde::Serialize, serde::Deserialize)]
+    /// struct At {
+    ///     #[serde(with = "live_lifecycle::time::wire::option", default, skip_serializing_if = "Option::is_none")]
+    ///     at: Option<DateTime<Utc>>,
+    /// }
+    /// let none: At = serde_json::from_str("{}").unwrap();
+    /// assert_eq!(serde_json::to_string(&none).unwrap(), "{}");
+    /// ```
+    pub mod option {
+        use chrono::{DateTime, Utc};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes `Some` as the wire format and `None` as null.
+        ///
+        /// ```
+        /// # use chrono::{DateTime, Utc};
+        /// #[derive(serde::Serialize)]
+        /// struct At(#[serde(serialize_with = "live_lifecycle::time::wire::option::serialize")] Option<DateTime<Utc>>);
+        /// assert_eq!(serde_json::to_string(&At(None)).unwrap(), "null");
+        /// ```
+        pub fn serialize<S: Serializer>(
+            time: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match time {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads the wire format, or null as `None`.
+        ///
+        /// ```
+        /// # use chrono::{DateTime, Utc};
+        /// #[derive(serde::Deserialize)]
+        /// struct At(#[serde(deserialize_with = "live_lifecycle::time::wire::option::deserialize")] Option<DateTime<Utc>>);
+        /// assert!(serde_json::from_str::<At>("null").unwrap().0.is_none());
+        /// ```
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrapped(#[serde(deserialize_with = "super::deserialize")] DateTime<Utc>);
+            Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(t)| t))
+        }
+    }
+}
