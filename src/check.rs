@@ -2,15 +2,39 @@
 //! is kept, and the caller picks either the whole list (clients) or the first by precedence
 //! (the server path).
 
-use crate::error::{ApiError, Detail};
+use crate::error::{ApiError, Detail, Precedence};
 
-/// Problems found while parsing one request.
+/// Problems found while parsing one request, each with its place in the precedence.
 #[derive(Debug, Default)]
 pub(crate) struct Check {
-    problems: Vec<ApiError>,
+    problems: Vec<(Precedence, ApiError)>,
 }
 
 impl Check {
+    fn push(&mut self, class: Precedence, problem: ApiError) {
+        self.problems.push((class, problem));
+    }
+
+    /// Records a problem that one field cannot show alone (a rule across fields).
+    pub(crate) fn cross(&mut self, problem: ApiError) {
+        self.push(Precedence::CrossField, problem);
+    }
+
+    /// Records a field that a rule across fields makes required.
+    pub(crate) fn missing(&mut self, field: &'static str) {
+        self.push(Precedence::Missing, ApiError::missing(field));
+    }
+
+    /// Records a malformed field found outside the field parsers.
+    pub(crate) fn malformed(&mut self, field: &'static str, reason: impl Into<Detail>) {
+        self.push(Precedence::Malformed, ApiError::invalid(field, reason));
+    }
+
+    /// Whether nothing was wrong so far.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
     /// A required text field: absent or empty is missing, otherwise it must parse.
     pub(crate) fn required<T>(
         &mut self,
@@ -20,7 +44,7 @@ impl Check {
     ) -> Option<T> {
         match raw {
             None | Some("") => {
-                self.problems.push(ApiError::missing(field));
+                self.missing(field);
                 None
             }
             Some(text) => self.parsed(field, parse(text)),
@@ -38,8 +62,7 @@ impl Check {
         match raw {
             None => Some(None),
             Some("") => {
-                self.problems
-                    .push(ApiError::invalid(field, "must not be empty when present"));
+                self.malformed(field, "must not be empty when present");
                 None
             }
             Some(text) => self.parsed(field, parse(text)).map(Some),
@@ -73,15 +96,13 @@ impl Check {
     }
 
     fn parsed<T>(&mut self, field: &'static str, result: Result<T, Detail>) -> Option<T> {
-        result
-            .map_err(|reason| self.problems.push(ApiError::invalid(field, reason)))
-            .ok()
+        result.map_err(|reason| self.malformed(field, reason)).ok()
     }
 
     /// Every problem, ordered by precedence (stable within a class, i.e. in field order).
     pub(crate) fn into_all(mut self) -> Vec<ApiError> {
-        self.problems.sort_by_key(ApiError::precedence);
-        self.problems
+        self.problems.sort_by_key(|(class, _)| *class);
+        self.problems.into_iter().map(|(_, p)| p).collect()
     }
 
     /// The parsed value if nothing was wrong, else the first problem by precedence.
@@ -91,7 +112,8 @@ impl Check {
             _ => Err(self
                 .problems
                 .into_iter()
-                .min_by_key(ApiError::precedence)
+                .min_by_key(|(class, _)| *class)
+                .map(|(_, p)| p)
                 .unwrap_or(ApiError::InternalError {
                     detail: "validation failed without naming a problem".into(),
                 })),
@@ -101,6 +123,31 @@ impl Check {
 
 /// Implements `validate` and `validate_all` for a request from its `parse(&self, &mut Check)`.
 macro_rules! validation {
+    ($request:ty => $valid:ty, at $now:ident) => {
+        impl $request {
+            /// Checks the request without any state, as a client can before sending, against
+            /// `now` (time windows must end after it): the validated form, or the first
+            /// problem by the documented precedence (missing → malformed → cross-field).
+            pub fn validate(
+                &self,
+                $now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<$valid, $crate::ApiError> {
+                let mut check = $crate::check::Check::default();
+                let value = self.parse(&mut check, $now);
+                check.finish(value)
+            }
+
+            /// Every problem of the request at `now`, in precedence order; empty when valid.
+            pub fn validate_all(
+                &self,
+                $now: chrono::DateTime<chrono::Utc>,
+            ) -> Vec<$crate::ApiError> {
+                let mut check = $crate::check::Check::default();
+                let _ = self.parse(&mut check, $now);
+                check.into_all()
+            }
+        }
+    };
     ($request:ty => $valid:ty) => {
         impl $request {
             /// Checks the request without any state, as a client can before sending: the

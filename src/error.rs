@@ -90,6 +90,43 @@ pub enum ApiError {
         /// What went wrong inside.
         detail: Detail,
     },
+    /// The task's time window is not valid: StartTime not before EndTime, EndTime not after
+    /// now, or the window longer than allowed (400, `InvalidParam.CodeIllegalDuration`).
+    #[error("{reason}.")]
+    IllegalDuration {
+        /// Which rule the times break.
+        reason: Detail,
+    },
+    /// No pull-to-push task with that id in that region of this account (400,
+    /// `CodeTaskNotExist`; the family answers not-found with 400, not 404).
+    #[error("Task does not exist.")]
+    TaskNotExist,
+    /// The task has started, so the field cannot change now (400, `CodeTaskHasStarted`).
+    #[error("The task has already started.")]
+    TaskHasStarted,
+    /// The task is already stopped (400, `CodeTaskHasStopped`).
+    #[error("The task has been stopped.")]
+    TaskHasStopped,
+    /// The account already holds the most pull-to-push tasks it may (400,
+    /// `CodeTaskLimitExceeded`; code chosen here, the docs name none).
+    #[error("The number of tasks has reached the upper limit of {limit}.")]
+    TaskLimitExceeded {
+        /// The configured limit.
+        limit: u32,
+    },
+    /// Another live task of the account already pushes to this DstUrl (400,
+    /// `CodeDstUrlOccupied`; code chosen here, the docs name none).
+    #[error("The DstUrl is already used by task {task_id}.")]
+    DstUrlOccupied {
+        /// The task that holds the URL.
+        task_id: String,
+    },
+    /// The account has not activated ApsaraVideo Live (400, `LiveServiceNotFound`).
+    #[error("Your account does not open Live service yet")]
+    LiveServiceNotFound,
+    /// The account has no live domain name (400, `CodeInvalidAliUid`).
+    #[error("This aliuid does not have a live domain name.")]
+    InvalidAliUid,
 }
 
 /// Where an error sits in the fixed precedence of a call: the lower class wins.
@@ -97,7 +134,7 @@ pub enum ApiError {
 pub(crate) enum Precedence {
     Missing,
     Malformed,
-    Lookup,
+    CrossField,
 }
 
 impl ApiError {
@@ -118,6 +155,14 @@ impl ApiError {
             Self::UserTaskExceed { .. } => "UserTaskExceed",
             Self::UserQuotaExceed { .. } => "UserQuotaExceed",
             Self::InternalError { .. } => "InternalError",
+            Self::IllegalDuration { .. } => "InvalidParam.CodeIllegalDuration",
+            Self::TaskNotExist => "CodeTaskNotExist",
+            Self::TaskHasStarted => "CodeTaskHasStarted",
+            Self::TaskHasStopped => "CodeTaskHasStopped",
+            Self::TaskLimitExceeded { .. } => "CodeTaskLimitExceeded",
+            Self::DstUrlOccupied { .. } => "CodeDstUrlOccupied",
+            Self::LiveServiceNotFound => "LiveServiceNotFound",
+            Self::InvalidAliUid => "CodeInvalidAliUid",
         }
     }
 
@@ -131,7 +176,15 @@ impl ApiError {
         match self {
             Self::MissingParameter { .. }
             | Self::InvalidParameter { .. }
-            | Self::UserTaskExceed { .. } => 400,
+            | Self::UserTaskExceed { .. }
+            | Self::IllegalDuration { .. }
+            | Self::TaskNotExist
+            | Self::TaskHasStarted
+            | Self::TaskHasStopped
+            | Self::TaskLimitExceeded { .. }
+            | Self::DstUrlOccupied { .. }
+            | Self::LiveServiceNotFound
+            | Self::InvalidAliUid => 400,
             Self::OperationDenied { .. }
             | Self::Forbidden { .. }
             | Self::UserQuotaExceed { .. } => 403,
@@ -140,13 +193,6 @@ impl ApiError {
         }
     }
 
-    pub(crate) fn precedence(&self) -> Precedence {
-        match self {
-            Self::MissingParameter { .. } => Precedence::Missing,
-            Self::InvalidParameter { .. } => Precedence::Malformed,
-            _ => Precedence::Lookup,
-        }
-    }
 
     pub(crate) fn missing(field: &'static str) -> Self {
         Self::MissingParameter {

@@ -110,6 +110,11 @@ id_type!(
     TemplateId,
     "tpl-common-h264-720p"
 );
+id_type!(
+    /// A pull-to-push task (`TaskId`).
+    TaskId,
+    "fd245384-4067-4f91-9d75-9666a6bc0a1e"
+);
 
 /// Which kind of id the engine needs next.
 ///
@@ -122,6 +127,8 @@ id_type!(
 pub enum IdKind {
     /// An edge transcoding job id.
     Job,
+    /// A pull-to-push task id.
+    Task,
     /// A `RequestId` for a reply.
     Request,
 }
@@ -166,6 +173,7 @@ pub trait IdGenerator: fmt::Debug + Send {
 /// assert_eq!(a.generate(IdKind::Job, 0), b.generate(IdKind::Job, 0));
 /// assert_eq!(a.generate(IdKind::Job, 0).len(), 32);
 /// assert_eq!(a.generate(IdKind::Request, 0).len(), 36);
+/// assert_eq!(a.generate(IdKind::Task, 0).len(), 36);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SeededIds {
@@ -186,6 +194,7 @@ impl SeededIds {
     fn bits(&self, kind: IdKind, seq: u64) -> u128 {
         let salt = match kind {
             IdKind::Job => 0x4a4f_4220,
+            IdKind::Task => 0x5441_534b,
             IdKind::Request => 0x5245_5120,
         };
         let hi = splitmix64(self.seed ^ salt ^ seq.wrapping_mul(2));
@@ -200,7 +209,8 @@ impl IdGenerator for SeededIds {
         match kind {
             // Job ids in the docs are 32 lower-case hex digits.
             IdKind::Job => format!("{bits:032x}"),
-            // Request ids are upper-case GUIDs.
+            // Task ids are lower-case UUIDs, request ids upper-case GUIDs.
+            IdKind::Task => uuid_text(bits),
             IdKind::Request => uuid_text(bits).to_uppercase(),
         }
     }

@@ -15,17 +15,63 @@ pub(crate) struct UrlRule {
     pub(crate) schemes: &'static [&'static str],
     /// RTMP addresses name an application and a stream: at least two path segments.
     pub(crate) app_and_stream: bool,
+    /// File extensions the path must end with (any case); empty: no demand.
+    pub(crate) extensions: &'static [&'static str],
 }
 
 /// Edge transcoding input: RTMP, RTMPS or SRT.
 pub(crate) const EDGE_INPUT: UrlRule = UrlRule {
     schemes: &["rtmp", "rtmps", "srt"],
     app_and_stream: true,
+    extensions: &[],
 };
 /// Edge transcoding output: RTMP or RTMPS (an ingest point).
 pub(crate) const EDGE_OUTPUT: UrlRule = UrlRule {
     schemes: &["rtmp", "rtmps"],
     app_and_stream: true,
+    extensions: &[],
+};
+/// Pull-to-push destination: RTMP only, as documented.
+pub(crate) const PUSH_DESTINATION: UrlRule = UrlRule {
+    schemes: &["rtmp"],
+    app_and_stream: true,
+    extensions: &[],
+};
+/// Pull-to-push callback: HTTP or HTTPS.
+pub(crate) const CALLBACK: UrlRule = UrlRule {
+    schemes: &["http", "https"],
+    app_and_stream: false,
+    extensions: &[],
+};
+/// A live source pulled over RTMP.
+pub(crate) const LIVE_RTMP: UrlRule = UrlRule {
+    schemes: &["rtmp", "rtmps"],
+    app_and_stream: true,
+    extensions: &[],
+};
+/// A live source pulled over RTSP.
+pub(crate) const LIVE_RTSP: UrlRule = UrlRule {
+    schemes: &["rtsp"],
+    app_and_stream: false,
+    extensions: &[],
+};
+/// A live source pulled over SRT.
+pub(crate) const LIVE_SRT: UrlRule = UrlRule {
+    schemes: &["srt"],
+    app_and_stream: false,
+    extensions: &[],
+};
+/// A live source pulled over HTTP (FLV or HLS).
+pub(crate) const LIVE_HTTP: UrlRule = UrlRule {
+    schemes: &["http", "https"],
+    app_and_stream: false,
+    extensions: &[],
+};
+/// A third-party video file: HTTP(S), ending in .mp4 or .flv.
+pub(crate) const VIDEO_FILE: UrlRule = UrlRule {
+    schemes: &["http", "https"],
+    app_and_stream: false,
+    extensions: &[".mp4", ".flv"],
 };
 
 /// A stream URL that passed its field's rule; keeps the text exactly as the caller sent it.
@@ -98,6 +144,8 @@ pub(crate) fn parse(text: &str, rule: UrlRule) -> Result<StreamUrl, &'static str
             ["rtmp", "rtmps"] => "must be an rtmp:// or rtmps:// URL",
             ["rtmp", "rtmps", "srt"] => "must be an rtmp://, rtmps:// or srt:// URL",
             ["http", "https"] => "must be an http:// or https:// URL",
+            ["rtsp"] => "must be an rtsp:// URL",
+            ["srt"] => "must be an srt:// URL",
             _ => "has a scheme this field does not accept",
         });
     }
@@ -121,6 +169,12 @@ pub(crate) fn parse(text: &str, rule: UrlRule) -> Result<StreamUrl, &'static str
             .map_or(0, |segments| segments.filter(|s| !s.is_empty()).count());
         if named < 2 {
             return Err("must name an application and a stream, as in rtmp://host/app/stream");
+        }
+    }
+    if !rule.extensions.is_empty() {
+        let path = url.path().to_ascii_lowercase();
+        if !rule.extensions.iter().any(|ext| path.ends_with(ext)) {
+            return Err("must name an .mp4 or .flv file");
         }
     }
     Ok(StreamUrl(text.to_owned()))

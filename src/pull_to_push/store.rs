@@ -1,0 +1,516 @@
+//! One account's pull-to-push tasks, and the changes (events) that move them.
+//!
+//! As for edge jobs, every change is planned as a [`TaskEvent`] without touching anything and
+//! then applied through [`TaskStore::apply`], the one place that writes; replays apply the
+//! same events.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::report::{ReportError, StreamReport};
+use super::request::{CreateTask, ListTasks, TaskRef, UpdateTask, window_problem};
+use super::response::TaskView;
+use super::task::{Due, NewTask, Task, TaskChanges};
+use super::types::{CallbackState, InvalidReason, SourceType, TaskStatus};
+use crate::Map;
+use crate::edge::contains_ignoring_case;
+use crate::error::ApiError;
+use crate::ids::TaskId;
+use crate::stream_url::StreamUrl;
+
+/// The per-account limits and clocks of the pull-to-push family.
+///
+/// ```
+/// let limits = live_lifecycle::pull_to_push::TaskLimits::default();
+/// assert_eq!(limits.max_tasks, 100);
+/// assert_eq!(limits.max_window_secs, Some(7 * 24 * 3600));
+/// assert_eq!(limits.exited_retention_secs, 7 * 24 * 3600);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskLimits {
+    /// Tasks an account may hold that have not exited; one more Create →
+    /// `CodeTaskLimitExceeded` (400).
+    pub max_tasks: u32,
+    /// The longest StartTime–EndTime window, in seconds (`None`: no limit); longer →
+    /// `InvalidParam.CodeIllegalDuration`. The older docs state seven days.
+    pub max_window_secs: Option<u32>,
+    /// How long an exited task stays describable, in seconds.
+    pub exited_retention_secs: u32,
+}
+
+impl Default for TaskLimits {
+    fn default() -> Self {
+        Self {
+            max_tasks: 100,
+            max_window_secs: Some(7 * 24 * 3600),
+            exited_retention_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+impl TaskLimits {
+    pub(crate) fn retention(&self) -> Duration {
+        Duration::seconds(i64::from(self.exited_retention_secs))
+    }
+
+    fn window_check(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), ApiError> {
+        match self.max_window_secs {
+            Some(max) if end - start > Duration::seconds(i64::from(max)) => {
+                Err(ApiError::IllegalDuration {
+                    reason: format!(
+                        "the time between StartTime and EndTime must not exceed {max} seconds"
+                    )
+                    .into(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A change to one account's tasks, as recorded in the event log.
+///
+/// ```
+/// use live_lifecycle::pull_to_push::TaskEvent;
+/// let e = TaskEvent::Started { task_id: "t1".try_into().unwrap() };
+/// let json = serde_json::to_string(&e).unwrap();
+/// assert_eq!(serde_json::from_str::<TaskEvent>(&json).unwrap(), e);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "Kind")]
+pub enum TaskEvent {
+    /// CreateLivePullToPush succeeded.
+    Created {
+        /// The new task.
+        task: NewTask,
+    },
+    /// UpdateLivePullToPush succeeded.
+    Updated {
+        /// The task.
+        task_id: TaskId,
+        /// What changed.
+        changes: TaskChanges,
+    },
+    /// StopLivePullToPush stopped a running or retrying task.
+    Stopped {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// RestartLivePullToPush (re)started a task.
+    Restarted {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// DeleteLivePullToPush: the task exited (TriggerByUser).
+    Deleted {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// StartTime reached.
+    Started {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// EndTime reached: the task exited (OverEndTime).
+    Ended {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// A stream fault was reported.
+    Faulted {
+        /// The task.
+        task_id: TaskId,
+        /// What failed.
+        reason: InvalidReason,
+    },
+    /// The streams recovered.
+    Recovered {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// The retries ran out: the task stopped.
+    GaveUp {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// Playback progressed.
+    Progressed {
+        /// The task.
+        task_id: TaskId,
+        /// The file.
+        file_index: u32,
+        /// Seconds into it.
+        offset: u32,
+    },
+    /// The current file ended.
+    FileEnded {
+        /// The task.
+        task_id: TaskId,
+    },
+    /// The retention of an exited task ran out: it is gone.
+    Removed {
+        /// The task.
+        task_id: TaskId,
+    },
+}
+
+impl TaskEvent {
+    /// The task the event is about.
+    ///
+    /// ```
+    /// # use live_lifecycle::pull_to_push::TaskEvent;
+    /// let e = TaskEvent::Recovered { task_id: "t1".try_into().unwrap() };
+    /// assert_eq!(e.task_id().as_str(), "t1");
+    /// ```
+    pub fn task_id(&self) -> &TaskId {
+        match self {
+            Self::Created { task } => &task.id,
+            Self::Updated { task_id, .. }
+            | Self::Stopped { task_id }
+            | Self::Restarted { task_id }
+            | Self::Deleted { task_id }
+            | Self::Started { task_id }
+            | Self::Ended { task_id }
+            | Self::Faulted { task_id, .. }
+            | Self::Recovered { task_id }
+            | Self::GaveUp { task_id }
+            | Self::Progressed { task_id, .. }
+            | Self::FileEnded { task_id }
+            | Self::Removed { task_id } => task_id,
+        }
+    }
+}
+
+/// What applying one event did to its task, for the timers and the callbacks.
+#[derive(Debug)]
+pub(crate) struct Applied {
+    /// The task's deadline before and after (`None`: no task).
+    pub(crate) before: Option<DateTime<Utc>>,
+    pub(crate) after: Option<DateTime<Utc>>,
+    /// The state the task entered, if the event made it enter one that callbacks report.
+    pub(crate) entered: Option<CallbackState>,
+}
+
+/// One account's tasks, with the destinations their live tasks hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct TaskStore {
+    tasks: Map<TaskId, Task>,
+    /// DstUrl → the task that pushes there, for every task that has not exited.
+    destinations: Map<StreamUrl, TaskId>,
+}
+
+fn replay_error(e: ReportError) -> ApiError {
+    ApiError::InternalError {
+        detail: format!("a recorded stream report no longer applies: {e}").into(),
+    }
+}
+
+impl TaskStore {
+    /// The task by id and region: a region that is not the task's finds nothing.
+    fn find(&self, r: &TaskRef) -> Result<&Task, ApiError> {
+        self.tasks
+            .get(&r.task_id)
+            .filter(|t| t.region() == r.region)
+            .ok_or(ApiError::TaskNotExist)
+    }
+
+    pub(crate) fn task(&self, id: &TaskId) -> Option<&Task> {
+        self.tasks.get(id)
+    }
+
+    /// Tasks that have not exited: those that count against the limit.
+    fn live(&self) -> usize {
+        self.destinations.len()
+    }
+
+    pub(crate) fn plan_create(
+        &self,
+        spec: CreateTask,
+        limits: &TaskLimits,
+        new_id: impl FnOnce() -> Result<(TaskId, u64), ApiError>,
+    ) -> Result<TaskEvent, ApiError> {
+        limits.window_check(spec.start, spec.end)?;
+        if self.live() >= limits.max_tasks as usize {
+            return Err(ApiError::TaskLimitExceeded {
+                limit: limits.max_tasks,
+            });
+        }
+        if let Some(holder) = self.destinations.get(&spec.dst_url) {
+            return Err(ApiError::DstUrlOccupied {
+                task_id: holder.to_string(),
+            });
+        }
+        let (id, seq) = new_id()?;
+        if self.tasks.contains_key(&id) {
+            return Err(ApiError::InternalError {
+                detail: format!("the id generator repeated the task id {id}").into(),
+            });
+        }
+        Ok(TaskEvent::Created {
+            task: NewTask { id, seq, spec },
+        })
+    }
+
+    /// Plans an update: lookup, then which fields the state allows, then the rules on the
+    /// merged values (window, list against the source type, FileIndex within the list).
+    pub(crate) fn plan_update(
+        &self,
+        u: UpdateTask,
+        limits: &TaskLimits,
+        now: DateTime<Utc>,
+    ) -> Result<TaskEvent, ApiError> {
+        let task = self.tasks.get(&u.task.task_id).ok_or(ApiError::TaskNotExist)?;
+        let spec = task.spec();
+        let status = task.status();
+        if status == TaskStatus::Exited {
+            return Err(ApiError::TaskNotExist);
+        }
+        // Region locates the task; a different one asks to move it, which only a task that
+        // has not started may do.
+        let region = (u.task.region != spec.region).then_some(u.task.region);
+        let source = match &u.source_urls {
+            Some(urls) => Some(
+                spec.source
+                    .with_urls(urls)
+                    .map_err(|reason| ApiError::invalid("SourceUrls", reason))?,
+            ),
+            None => None,
+        };
+        let changes = TaskChanges {
+            region,
+            start: u.start,
+            end: u.end,
+            source,
+            repeat: u.repeat,
+            offset: u.offset,
+            callback_url: u.callback_url,
+            file_index: u.file_index,
+        };
+        task.check_update(&changes)?;
+        if changes.start.is_some() || changes.end.is_some() {
+            let start = changes.start.unwrap_or(spec.start);
+            let end = changes.end.unwrap_or(spec.end);
+            if let Some(problem) = window_problem(start, end, now) {
+                return Err(problem);
+            }
+            limits.window_check(start, end)?;
+        }
+        if spec.source.kind() == SourceType::Live {
+            for (field, present) in [
+                ("RepeatNumber", changes.repeat.is_some()),
+                ("Offset", changes.offset.is_some()),
+                ("FileIndex", changes.file_index.is_some()),
+            ] {
+                if present {
+                    return Err(ApiError::invalid(field, "applies only to vod and url sources"));
+                }
+            }
+        }
+        let list = changes.source.as_ref().unwrap_or(&spec.source);
+        if !list.has_index(changes.file_index.unwrap_or(spec.file_index)) {
+            return Err(ApiError::invalid(
+                "FileIndex",
+                "must be less than the number of SourceUrls",
+            ));
+        }
+        Ok(TaskEvent::Updated {
+            task_id: u.task.task_id,
+            changes,
+        })
+    }
+
+    /// `Ok(None)` when the call is a documented no-op (before the start).
+    pub(crate) fn plan_stop(&self, r: TaskRef) -> Result<Option<TaskEvent>, ApiError> {
+        let changes = self.find(&r)?.check_stop()?;
+        Ok(changes.then_some(TaskEvent::Stopped { task_id: r.task_id }))
+    }
+
+    /// `Ok(None)` when the call is a documented no-op (before the start).
+    pub(crate) fn plan_restart(&self, r: TaskRef) -> Result<Option<TaskEvent>, ApiError> {
+        let changes = self.find(&r)?.check_restart()?;
+        Ok(changes.then_some(TaskEvent::Restarted { task_id: r.task_id }))
+    }
+
+    pub(crate) fn plan_delete(&self, r: TaskRef) -> Result<TaskEvent, ApiError> {
+        self.find(&r)?.check_delete()?;
+        Ok(TaskEvent::Deleted { task_id: r.task_id })
+    }
+
+    pub(crate) fn describe(&self, r: &TaskRef) -> Result<TaskView, ApiError> {
+        Ok(self.find(r)?.view())
+    }
+
+    /// The tasks of one region matching every filter, newest first, and the requested page.
+    pub(crate) fn list(&self, q: &ListTasks) -> (u64, Vec<TaskView>) {
+        let mut hits: Vec<&Task> = self
+            .tasks
+            .values()
+            .filter(|t| t.region() == q.region)
+            .filter(|t| {
+                q.task_id
+                    .as_deref()
+                    .is_none_or(|part| contains_ignoring_case(t.id().as_str(), part))
+            })
+            .filter(|t| {
+                q.task_name
+                    .as_deref()
+                    .is_none_or(|part| contains_ignoring_case(t.name().as_str(), part))
+            })
+            .filter(|t| {
+                q.dst_url
+                    .as_deref()
+                    .is_none_or(|part| contains_ignoring_case(t.spec().dst_url.as_str(), part))
+            })
+            .collect();
+        hits.sort_unstable_by_key(|t| std::cmp::Reverse(t.order_key()));
+        let total = hits.len();
+        let page = hits
+            .get(q.page.range(total))
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.view())
+            .collect();
+        (total as u64, page)
+    }
+
+    /// The event a stream report makes, `Ok(None)` when it changes nothing (a second fault
+    /// while retrying).
+    pub(crate) fn plan_report(
+        &self,
+        task_id: &TaskId,
+        report: StreamReport,
+    ) -> Result<Option<TaskEvent>, ReportError> {
+        let task = self.tasks.get(task_id).ok_or(ReportError::UnknownTask)?;
+        let task_id = task_id.clone();
+        Ok(match report {
+            StreamReport::PullFailed | StreamReport::PushFailed | StreamReport::Failed => {
+                let reason = report.fault_reason().unwrap_or(InvalidReason::UnknownError);
+                task.check_fault()?
+                    .then_some(TaskEvent::Faulted { task_id, reason })
+            }
+            StreamReport::Recovered => {
+                task.check_recover()?;
+                Some(TaskEvent::Recovered { task_id })
+            }
+            StreamReport::Position { file_index, offset } => {
+                task.check_progress(file_index)?;
+                Some(TaskEvent::Progressed {
+                    task_id,
+                    file_index,
+                    offset,
+                })
+            }
+            StreamReport::FileEnded => {
+                task.check_file_ended()?;
+                Some(TaskEvent::FileEnded { task_id })
+            }
+        })
+    }
+
+    /// The event that falls due for `task_id` at `at`.
+    pub(crate) fn due(&self, task_id: &TaskId, at: DateTime<Utc>, retention: Duration) -> Option<TaskEvent> {
+        let task_id = task_id.clone();
+        Some(match self.tasks.get(&task_id)?.due(at, retention)? {
+            Due::Start => TaskEvent::Started { task_id },
+            Due::End => TaskEvent::Ended { task_id },
+            Due::GiveUp => TaskEvent::GaveUp { task_id },
+            Due::Remove => TaskEvent::Removed { task_id },
+        })
+    }
+
+    /// Applies one change, all or nothing: each transition checks before it writes.
+    pub(crate) fn apply(
+        &mut self,
+        event: &TaskEvent,
+        at: DateTime<Utc>,
+        retention: Duration,
+    ) -> Result<Applied, ApiError> {
+        if let TaskEvent::Created { task } = event {
+            if self.tasks.contains_key(&task.id) {
+                return Err(ApiError::InternalError {
+                    detail: format!("task {} already exists", task.id).into(),
+                });
+            }
+            if let Some(holder) = self.destinations.get(&task.spec.dst_url) {
+                return Err(ApiError::DstUrlOccupied {
+                    task_id: holder.to_string(),
+                });
+            }
+            let new = Task::create(task.clone(), at);
+            let after = new.deadline(retention);
+            self.destinations
+                .insert(task.spec.dst_url.clone(), task.id.clone());
+            self.tasks.insert(task.id.clone(), new);
+            return Ok(Applied {
+                before: None,
+                after: Some(after),
+                entered: None,
+            });
+        }
+        let id = event.task_id();
+        let task = self.tasks.get_mut(id).ok_or(ApiError::TaskNotExist)?;
+        let before = Some(task.deadline(retention));
+        let entered = match event {
+            TaskEvent::Created { .. } => None,
+            TaskEvent::Updated { changes, .. } => task.update(changes, at)?,
+            TaskEvent::Stopped { .. } => task.stop(at)?,
+            TaskEvent::Restarted { .. } => task.restart(at)?,
+            TaskEvent::Deleted { .. } => task.delete(at)?,
+            TaskEvent::Started { .. } => task.begin(at)?,
+            TaskEvent::Ended { .. } => task.end(at)?,
+            TaskEvent::GaveUp { .. } => task.give_up(at)?,
+            TaskEvent::Faulted { reason, .. } => task.fault(*reason, at).map_err(replay_error)?,
+            TaskEvent::Recovered { .. } => task.recover(at).map_err(replay_error)?,
+            TaskEvent::Progressed {
+                file_index, offset, ..
+            } => task
+                .progress(*file_index, *offset, at)
+                .map_err(replay_error)?,
+            TaskEvent::FileEnded { .. } => task.file_ended(at).map_err(replay_error)?,
+            TaskEvent::Removed { .. } => {
+                if task.due(at, retention).is_none() || !task.is_exited() {
+                    return Err(ApiError::InternalError {
+                        detail: "only an exited task past its retention can be removed".into(),
+                    });
+                }
+                self.tasks.remove(id);
+                return Ok(Applied {
+                    before,
+                    after: None,
+                    entered: None,
+                });
+            }
+        };
+        let after = Some(task.deadline(retention));
+        if task.is_exited() {
+            // An exited task pushes nowhere: its destination is free for another task.
+            let dst = task.spec().dst_url.clone();
+            if self.destinations.get(&dst) == Some(id) {
+                self.destinations.remove(&dst);
+            }
+        }
+        Ok(Applied {
+            before,
+            after,
+            entered,
+        })
+    }
+
+    /// Whether the destination index agrees with the tasks (used by tests).
+    pub(crate) fn counts_hold(&self) -> bool {
+        let live: Vec<&Task> = self.tasks.values().filter(|t| !t.is_exited()).collect();
+        live.len() == self.destinations.len()
+            && live
+                .iter()
+                .all(|t| self.destinations.get(&t.spec().dst_url) == Some(t.id()))
+            && self
+                .tasks
+                .values()
+                .all(|t| t.spec().start < t.spec().end)
+    }
+
+    /// Every task with its deadline, for rebuilding and checking the timer queue.
+    pub(crate) fn deadlines(&self, retention: Duration) -> impl Iterator<Item = (&TaskId, DateTime<Utc>)> {
+        self.tasks.values().map(move |t| (t.id(), t.deadline(retention)))
+    }
+}
