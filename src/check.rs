@@ -30,11 +30,6 @@ impl Check {
         self.push(Precedence::Malformed, ApiError::invalid(field, reason));
     }
 
-    /// Whether nothing was wrong so far.
-    pub(crate) fn is_clean(&self) -> bool {
-        self.problems.is_empty()
-    }
-
     /// A required text field: absent or empty is missing, otherwise it must parse.
     pub(crate) fn required<T>(
         &mut self,

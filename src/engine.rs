@@ -20,7 +20,14 @@ use crate::edge::{
     UpdateEdgeTranscodeJobRequest,
 };
 use crate::error::{ApiError, Rejection};
-use crate::ids::{AccountId, IdGenerator, IdKind, JobId, SeededIds};
+use crate::ids::{AccountId, IdGenerator, IdKind, JobId, SeededIds, TaskId};
+use crate::pull_to_push::{
+    Callback, CreateLivePullToPushRequest, CreateTaskResponse, DeleteLivePullToPushRequest,
+    DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, DescribeTaskListResponse,
+    DescribeTaskResponse, ReportError, RestartLivePullToPushRequest, RetResponse,
+    StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskLimits, TaskStore,
+    UpdateLivePullToPushRequest,
+};
 
 /// Which accounts may use a service.
 ///
@@ -62,6 +69,7 @@ impl Access {
 /// let config = Config::default();
 /// assert_eq!(config.host_id, "live.aliyuncs.com");
 /// assert_eq!(config.edge_limits.max_jobs, 500);
+/// assert_eq!(config.task_limits.max_tasks, 100);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
@@ -71,6 +79,14 @@ pub struct Config {
     pub edge_limits: EdgeLimits,
     /// Who is entitled to edge transcoding (others get `Forbidden`, 403).
     pub edge_access: Access,
+    /// Per-account limits and clocks of the pull-to-push family.
+    pub task_limits: TaskLimits,
+    /// Which accounts have activated ApsaraVideo Live (others get `LiveServiceNotFound`, 400,
+    /// on every pull-to-push call).
+    pub live_service: Access,
+    /// Which accounts have a live domain name (others get `CodeInvalidAliUid`, 400, on every
+    /// pull-to-push call).
+    pub live_domains: Access,
     /// The `HostId` of error bodies.
     pub host_id: String,
 }
@@ -81,6 +97,9 @@ impl Default for Config {
             templates: TemplateCatalogue::default(),
             edge_limits: EdgeLimits::default(),
             edge_access: Access::Everyone,
+            task_limits: TaskLimits::default(),
+            live_service: Access::Everyone,
+            live_domains: Access::Everyone,
             host_id: "live.aliyuncs.com".to_owned(),
         }
     }
@@ -90,7 +109,11 @@ impl Default for Config {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct AccountState {
     edge: EdgeStore,
+    tasks: TaskStore,
 }
+
+/// A task's next deadline: ordered by time first, so the earliest is the first entry.
+type Timer = (DateTime<Utc>, AccountId, TaskId);
 
 /// All resources of all accounts: what a snapshot holds and what equality compares.
 ///
@@ -104,6 +127,13 @@ pub struct State {
     accounts: Map<AccountId, AccountState>,
     /// How many job ids have been drawn: the next job id is the generator's `seq`-th.
     jobs_created: u64,
+    /// How many task ids have been drawn.
+    #[serde(default)]
+    tasks_created: u64,
+    /// One entry per task: when it next changes on its own. Derived from the tasks (and the
+    /// configured retention), so a snapshot leaves it out and a restore rebuilds it.
+    #[serde(skip)]
+    timers: BTreeSet<Timer>,
 }
 
 impl State {
@@ -114,22 +144,100 @@ impl State {
     /// assert!(live_lifecycle::State::default().invariants_hold());
     /// ```
     pub fn invariants_hold(&self) -> bool {
-        self.accounts.values().all(|a| a.edge.counts_hold())
+        let tasks: usize = self.accounts.values().map(|a| a.tasks.len()).sum();
+        self.accounts
+            .values()
+            .all(|a| a.edge.counts_hold() && a.tasks.counts_hold())
+            && self.timers.len() == tasks
+            && self.timers.iter().all(|(_, account, id)| {
+                self.accounts
+                    .get(account)
+                    .is_some_and(|a| a.tasks.task(id).is_some())
+            })
     }
 
-    fn apply(&mut self, event: &Event) -> Result<(), ApiError> {
-        let Change::Edge(change) = &event.change;
-        if let Some(account) = self.accounts.get_mut(&event.account) {
-            account.edge.apply(change, event.at)?;
-        } else {
-            let mut account = AccountState::default();
-            account.edge.apply(change, event.at)?;
-            self.accounts.insert(event.account.clone(), account);
+    /// Applies one event, all or nothing, and returns the callback it calls for, if any.
+    fn apply(&mut self, event: &Event, limits: &TaskLimits) -> Result<Option<Callback>, ApiError> {
+        match &event.change {
+            Change::Edge(change) => {
+                if let Some(account) = self.accounts.get_mut(&event.account) {
+                    account.edge.apply(change, event.at)?;
+                } else {
+                    let mut account = AccountState::default();
+                    account.edge.apply(change, event.at)?;
+                    self.accounts.insert(event.account.clone(), account);
+                }
+                if let EdgeEvent::JobCreated { job, .. } = change {
+                    self.jobs_created = self.jobs_created.max(job.seq.saturating_add(1));
+                }
+                Ok(None)
+            }
+            Change::PullToPush(change) => self.apply_task(&event.account, change, event.at, limits),
         }
-        if let EdgeEvent::JobCreated { job, .. } = change {
-            self.jobs_created = self.jobs_created.max(job.seq.saturating_add(1));
+    }
+
+    fn apply_task(
+        &mut self,
+        account: &AccountId,
+        change: &TaskEvent,
+        at: DateTime<Utc>,
+        limits: &TaskLimits,
+    ) -> Result<Option<Callback>, ApiError> {
+        let retention = limits.retention();
+        let applied = match self.accounts.get_mut(account) {
+            Some(a) => a.tasks.apply(change, at, retention)?,
+            None if matches!(change, TaskEvent::Created { .. }) => {
+                let mut a = AccountState::default();
+                let applied = a.tasks.apply(change, at, retention)?;
+                self.accounts.insert(account.clone(), a);
+                applied
+            }
+            None => return Err(ApiError::TaskNotExist),
+        };
+        let id = change.task_id();
+        if let Some(before) = applied.before {
+            self.timers.remove(&(before, account.clone(), id.clone()));
         }
-        Ok(())
+        if let Some(after) = applied.after {
+            self.timers.insert((after, account.clone(), id.clone()));
+        }
+        if let TaskEvent::Created { task } = change {
+            self.tasks_created = self.tasks_created.max(task.seq.saturating_add(1));
+        }
+        let task = self.accounts.get(account).and_then(|a| a.tasks.task(id));
+        Ok(match (applied.entered, task) {
+            (Some(state), Some(task)) => Callback::for_task(account, task, state, at),
+            _ => None,
+        })
+    }
+
+    /// Rebuilds the timer queue from the tasks (after a restore).
+    fn rebuild_timers(&mut self, limits: &TaskLimits) {
+        let retention = limits.retention();
+        self.timers = self
+            .accounts
+            .iter()
+            .flat_map(|(account, a)| {
+                a.tasks
+                    .deadlines(retention)
+                    .map(move |(id, at)| (at, account.clone(), id.clone()))
+            })
+            .collect();
+    }
+
+    /// The first timer due at or before `now`, with the event it fires.
+    fn next_due(
+        &self,
+        now: DateTime<Utc>,
+        limits: &TaskLimits,
+    ) -> Option<(Timer, Option<TaskEvent>)> {
+        let timer = self.timers.first().filter(|(at, ..)| *at <= now)?;
+        let (at, account, id) = timer;
+        let event = self
+            .accounts
+            .get(account)
+            .and_then(|a| a.tasks.due(id, *at, limits.retention()));
+        Some((timer.clone(), event))
     }
 }
 
@@ -171,6 +279,8 @@ pub struct Event {
 pub enum Change {
     /// An edge transcoding job changed.
     Edge(EdgeEvent),
+    /// A pull-to-push task changed: by a call, by time, or by a stream report.
+    PullToPush(TaskEvent),
 }
 
 /// Everything needed to rebuild an engine: its state and how many request ids it has issued.
@@ -250,6 +360,7 @@ pub struct Engine {
     state: State,
     requests_answered: u64,
     events: Vec<Event>,
+    callbacks: Vec<Callback>,
 }
 
 impl Engine {
@@ -277,6 +388,7 @@ impl Engine {
             state: State::default(),
             requests_answered: 0,
             events: Vec::new(),
+            callbacks: Vec::new(),
         }
     }
 
@@ -349,12 +461,15 @@ impl Engine {
         ids: Box<dyn IdGenerator>,
         snapshot: Snapshot,
     ) -> Self {
+        let mut state = snapshot.state;
+        state.rebuild_timers(&config.task_limits);
         Self {
             config,
             ids,
-            state: snapshot.state,
+            state,
             requests_answered: snapshot.requests_answered,
             events: Vec::new(),
+            callbacks: Vec::new(),
         }
     }
 
@@ -373,7 +488,7 @@ impl Engine {
         for (index, event) in events.into_iter().enumerate() {
             engine
                 .state
-                .apply(event)
+                .apply(event, &engine.config.task_limits)
                 .map_err(|error| ReplayError { index, error })?;
         }
         Ok(engine)
@@ -385,13 +500,18 @@ impl Engine {
         id
     }
 
-    /// Runs one call and answers it with a fresh request id, success or refusal.
+    /// Runs one call and answers it with a fresh request id, success or refusal. Whatever
+    /// falls due up to `now` happens first, and whatever the call makes due at once (a task
+    /// created or updated with a StartTime already past) happens right after it.
     fn call<T, R>(
         &mut self,
+        now: DateTime<Utc>,
         run: impl FnOnce(&mut Self) -> Result<T, ApiError>,
         ok: impl FnOnce(T, String) -> R,
     ) -> Result<R, Rejection> {
+        self.advance(now);
         let outcome = run(self);
+        self.advance(now);
         let request_id = self.next_request_id();
         match outcome {
             Ok(value) => Ok(ok(value, request_id)),
@@ -415,8 +535,9 @@ impl Engine {
             at,
             change,
         };
-        self.state.apply(&event)?;
+        let callback = self.state.apply(&event, &self.config.task_limits)?;
         self.events.push(event);
+        self.callbacks.extend(callback);
         Ok(())
     }
 
@@ -482,6 +603,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let valid = req.validate()?;
                 engine.check_edge_access(account)?;
@@ -532,9 +654,10 @@ impl Engine {
         &mut self,
         account: &AccountId,
         req: &GetEdgeTranscodeJobRequest,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<GetJobResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let r = req.validate()?;
                 engine.plan_edge(account, |store, _| Ok(store.job(&r)?.view()))
@@ -563,6 +686,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<ListJobsResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let q = req.validate()?;
                 engine.plan_edge(account, |store, _| Ok(store.list(&q, now)))
@@ -598,6 +722,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let u = req.validate()?;
                 engine.change_edge_job(account, now, |store, config| {
@@ -629,6 +754,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let r = req.validate()?;
                 engine.change_edge_job(account, now, |store, config| {
@@ -660,6 +786,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let r = req.validate()?;
                 engine.change_edge_job(account, now, |store, _| {
@@ -691,6 +818,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<DeleteResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let r = req.validate()?;
                 engine.change_edge_job(account, now, |store, _| {
@@ -721,9 +849,10 @@ impl Engine {
         &mut self,
         account: &AccountId,
         req: &GetEdgeTranscodeTemplateRequest,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<GetTemplateResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let r = req.validate()?;
                 engine.plan_edge(account, |_, config| {
@@ -761,9 +890,10 @@ impl Engine {
         &mut self,
         account: &AccountId,
         req: &ListEdgeTranscodeTemplateRequest,
-        _now: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<ListTemplatesResponse, Rejection> {
         self.call(
+            now,
             |engine| {
                 let q = req.validate()?;
                 engine.plan_edge(account, |_, config| Ok(config.templates.list(&q)))
@@ -772,6 +902,428 @@ impl Engine {
                 request_id,
                 template_list: TemplateList { template },
                 total_count,
+            },
+        )
+    }
+
+    // ---- time, streams and callbacks ---------------------------------------------------
+
+    /// Applies everything that falls due up to `now`, in time order, each dated at its own
+    /// deadline: tasks reaching StartTime start, tasks reaching EndTime exit, retrying tasks
+    /// whose retries ran out stop, exited tasks past their retention disappear. Returns how
+    /// many transitions it applied. Each costs a few map operations: the cost is
+    /// proportional to what is due, not to the number of tasks. Every call runs this first.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::*};
+    /// let mut engine = Engine::new(Config::default());
+    /// let account = "1001".try_into().unwrap();
+    /// let req = CreateLivePullToPushRequest {
+    ///     region: Some("cn-shanghai".into()),
+    ///     start_time: Some("2030-01-01T10:00:00Z".into()),
+    ///     end_time: Some("2030-01-01T12:00:00Z".into()),
+    ///     source_type: Some("live".into()),
+    ///     source_protocol: Some("rtmp".into()),
+    ///     source_urls: Some(vec!["rtmp://src.example.com/live/a".into()]),
+    ///     dst_url: Some("rtmp://push.example.com/live/a".into()),
+    ///     ..Default::default()
+    /// };
+    /// engine.create_live_pull_to_push(&account, &req, "2030-01-01T09:00:00Z".parse().unwrap()).unwrap();
+    /// assert_eq!(engine.next_deadline(), Some("2030-01-01T10:00:00Z".parse().unwrap()));
+    /// // Two hours later: the start and the end have both passed, in that order.
+    /// assert_eq!(engine.advance("2030-01-01T12:00:00Z".parse().unwrap()), 2);
+    /// ```
+    pub fn advance(&mut self, now: DateTime<Utc>) -> usize {
+        let mut applied = 0;
+        while let Some((timer, event)) = self.state.next_due(now, &self.config.task_limits) {
+            let (at, account, _) = &timer;
+            let committed = match event {
+                Some(event) => self.commit(account, Change::PullToPush(event), *at),
+                None => Err(ApiError::InternalError {
+                    detail: "a timer without a due change".into(),
+                }),
+            };
+            match committed {
+                Ok(()) => applied += 1,
+                // Unreachable while the invariants hold; dropping the timer keeps the loop
+                // finite and the failure visible to `State::invariants_hold`.
+                Err(_) => {
+                    self.state.timers.remove(&timer);
+                }
+            }
+        }
+        applied
+    }
+
+    /// When something next happens on its own (the earliest task deadline), if anything
+    /// will: the embedder calls [`Engine::advance`] then, or just passes that time to its next
+    /// call.
+    ///
+    /// ```
+    /// let engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// assert_eq!(engine.next_deadline(), None);
+    /// ```
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        self.state.timers.first().map(|(at, ..)| *at)
+    }
+
+    /// Takes the callbacks to deliver that were produced since the last call, in the order
+    /// the tasks entered their states.
+    ///
+    /// ```
+    /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// assert!(engine.drain_callbacks().is_empty());
+    /// ```
+    pub fn drain_callbacks(&mut self) -> Vec<Callback> {
+        std::mem::take(&mut self.callbacks)
+    }
+
+    /// Takes a report from the part of the embedder that really pulls and pushes: a stream
+    /// failed, recovered, or a playlist progressed. Whatever fell due up to `now` happens
+    /// first. A report that does not apply is refused and changes nothing.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::*};
+    /// let mut engine = Engine::new(Config::default());
+    /// let account = "1001".try_into().unwrap();
+    /// let err = engine.report_stream(&account, &"nope".try_into().unwrap(),
+    ///     StreamReport::PullFailed, "2030-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!(err, ReportError::UnknownTask);
+    /// ```
+    pub fn report_stream(
+        &mut self,
+        account: &AccountId,
+        task_id: &TaskId,
+        report: StreamReport,
+        now: DateTime<Utc>,
+    ) -> Result<(), ReportError> {
+        self.advance(now);
+        let store = self
+            .state
+            .accounts
+            .get(account)
+            .map(|a| &a.tasks)
+            .ok_or(ReportError::UnknownTask)?;
+        if let Some(event) = store.plan_report(task_id, report)? {
+            // The plan was checked against the same state, so applying it cannot fail.
+            self.commit(account, Change::PullToPush(event), now)
+                .map_err(|_| ReportError::UnknownTask)?;
+        }
+        self.advance(now);
+        Ok(())
+    }
+
+    // ---- pull-to-push operations -------------------------------------------------------
+
+    fn check_live_access(&self, account: &AccountId) -> Result<(), ApiError> {
+        if !self.config.live_service.allows(account) {
+            return Err(ApiError::LiveServiceNotFound);
+        }
+        if !self.config.live_domains.allows(account) {
+            return Err(ApiError::InvalidAliUid);
+        }
+        Ok(())
+    }
+
+    /// Plans against the account's tasks (none if it has none yet), after the entitlement
+    /// checks.
+    fn plan_tasks<T>(
+        &self,
+        account: &AccountId,
+        plan: impl FnOnce(&TaskStore, &Config) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.check_live_access(account)?;
+        match self.state.accounts.get(account) {
+            Some(a) => plan(&a.tasks, &self.config),
+            None => plan(&TaskStore::default(), &self.config),
+        }
+    }
+
+    /// Plans and applies a change to one task; `None` from the plan is a documented no-op.
+    fn change_task(
+        &mut self,
+        account: &AccountId,
+        now: DateTime<Utc>,
+        plan: impl FnOnce(&TaskStore, &Config) -> Result<Option<TaskEvent>, ApiError>,
+    ) -> Result<(), ApiError> {
+        if let Some(event) = self.plan_tasks(account, plan)? {
+            self.commit(account, Change::PullToPush(event), now)?;
+        }
+        Ok(())
+    }
+
+    /// CreateLivePullToPush: a new task, not started until its StartTime.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, InvalidParam.CodeIllegalDuration,
+    /// LiveServiceNotFound, CodeInvalidAliUid, CodeTaskLimitExceeded, CodeDstUrlOccupied,
+    /// InternalError (the id generator made a bad or repeated id).
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::CreateLivePullToPushRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = CreateLivePullToPushRequest {
+    ///     region: Some("cn-shanghai".into()),
+    ///     start_time: Some("2030-01-01T12:00:00Z".into()),
+    ///     end_time: Some("2030-01-01T10:00:00Z".into()),
+    ///     source_type: Some("url".into()),
+    ///     source_urls: Some(vec!["https://cdn.example.com/a.mp4".into()]),
+    ///     dst_url: Some("rtmp://push.example.com/live/a".into()),
+    ///     ..Default::default()
+    /// };
+    /// let err = engine
+    ///     .create_live_pull_to_push(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!((err.code(), err.http_status()), ("InvalidParam.CodeIllegalDuration", 400));
+    /// ```
+    pub fn create_live_pull_to_push(
+        &mut self,
+        account: &AccountId,
+        req: &CreateLivePullToPushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<CreateTaskResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let spec = req.validate(now)?;
+                engine
+                    .config
+                    .task_limits
+                    .window_check(spec.start, spec.end)?;
+                engine.check_live_access(account)?;
+                let empty = TaskStore::default();
+                let store = engine
+                    .state
+                    .accounts
+                    .get(account)
+                    .map_or(&empty, |a| &a.tasks);
+                let seq = engine.state.tasks_created;
+                let ids = &mut engine.ids;
+                let event = store.plan_create(spec, &engine.config.task_limits, || {
+                    let text = ids.generate(IdKind::Task, seq);
+                    let id = TaskId::try_from(text).map_err(|why| ApiError::InternalError {
+                        detail: format!("the id generator made an invalid task id ({why})").into(),
+                    })?;
+                    Ok((id, seq))
+                })?;
+                let task_id = event.task_id().clone();
+                engine.commit(account, Change::PullToPush(event), now)?;
+                Ok(task_id)
+            },
+            |task_id, request_id| CreateTaskResponse::ok(request_id, task_id),
+        )
+    }
+
+    /// UpdateLivePullToPush: changes the given fields, as far as the task's state allows
+    /// (before the start: all, Region too; running or retrying: CallbackUrl and
+    /// RepeatNumber; stopped: all but Region).
+    ///
+    /// Errors: MissingParameter, InvalidParameter, InvalidParam.CodeIllegalDuration,
+    /// LiveServiceNotFound, CodeInvalidAliUid, CodeTaskNotExist, CodeTaskHasStarted.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::UpdateLivePullToPushRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = UpdateLivePullToPushRequest {
+    ///     task_id: Some("nope".into()), region: Some("cn-beijing".into()), ..Default::default()
+    /// };
+    /// let err = engine
+    ///     .update_live_pull_to_push(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!((err.code(), err.http_status()), ("CodeTaskNotExist", 400));
+    /// ```
+    pub fn update_live_pull_to_push(
+        &mut self,
+        account: &AccountId,
+        req: &UpdateLivePullToPushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<RetResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let u = req.validate(now)?;
+                engine.change_task(account, now, |store, config| {
+                    store.plan_update(u, &config.task_limits, now).map(Some)
+                })
+            },
+            |(), request_id| RetResponse::ok(request_id),
+        )
+    }
+
+    /// DeleteLivePullToPush: the task exits at once (TriggerByUser) and can never run again;
+    /// it stays describable for the configured retention.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, LiveServiceNotFound, CodeInvalidAliUid,
+    /// CodeTaskNotExist.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::DeleteLivePullToPushRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = DeleteLivePullToPushRequest { task_id: Some("t1".into()), region: None };
+    /// let err = engine
+    ///     .delete_live_pull_to_push(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "MissingParameter");
+    /// ```
+    pub fn delete_live_pull_to_push(
+        &mut self,
+        account: &AccountId,
+        req: &DeleteLivePullToPushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<RetResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let r = req.validate()?;
+                engine.change_task(account, now, |store, _| store.plan_delete(r).map(Some))
+            },
+            |(), request_id| RetResponse::ok(request_id),
+        )
+    }
+
+    /// DescribeLivePullToPush: one task, its state and its configuration.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, LiveServiceNotFound, CodeInvalidAliUid,
+    /// CodeTaskNotExist.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::DescribeLivePullToPushRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = DescribeLivePullToPushRequest {
+    ///     task_id: Some("t1".into()), region: Some("cn-beijing".into()),
+    /// };
+    /// let err = engine
+    ///     .describe_live_pull_to_push(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "CodeTaskNotExist");
+    /// ```
+    pub fn describe_live_pull_to_push(
+        &mut self,
+        account: &AccountId,
+        req: &DescribeLivePullToPushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<DescribeTaskResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let r = req.validate()?;
+                engine.plan_tasks(account, |store, _| store.describe(&r))
+            },
+            |task, request_id| DescribeTaskResponse {
+                request_id,
+                ret_code: 0,
+                description: "OK".to_owned(),
+                task,
+            },
+        )
+    }
+
+    /// DescribeLivePullToPushList: the account's tasks in one region, newest first, filtered
+    /// by parts of the task id, task name or destination URL, and paged.
+    ///
+    /// Errors: MissingParameter, InvalidParameter, LiveServiceNotFound, CodeInvalidAliUid.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::DescribeLivePullToPushListRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = DescribeLivePullToPushListRequest { region: Some("cn-beijing".into()), ..Default::default() };
+    /// let list = engine
+    ///     .describe_live_pull_to_push_list(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap();
+    /// assert_eq!((list.total, list.page_number, list.page_size), (0, 1, 10));
+    /// ```
+    pub fn describe_live_pull_to_push_list(
+        &mut self,
+        account: &AccountId,
+        req: &DescribeLivePullToPushListRequest,
+        now: DateTime<Utc>,
+    ) -> Result<DescribeTaskListResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let q = req.validate()?;
+                let (total, task_list) =
+                    engine.plan_tasks(account, |store, _| Ok(store.list(&q)))?;
+                Ok((q.page, total, task_list))
+            },
+            |(page, total, task_list), request_id| DescribeTaskListResponse {
+                request_id,
+                total,
+                page_number: page.number(),
+                page_size: page.size(),
+                task_list,
+            },
+        )
+    }
+
+    /// StopLivePullToPush: a running or retrying task stops (Offline). On a task that has
+    /// not started it succeeds and changes nothing (documented "no effect").
+    ///
+    /// Errors: MissingParameter, InvalidParameter, LiveServiceNotFound, CodeInvalidAliUid,
+    /// CodeTaskNotExist, CodeTaskHasStopped.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::StopLivePullToPushRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = StopLivePullToPushRequest { task_id: Some("t1".into()), region: Some("preregion".into()) };
+    /// let err = engine
+    ///     .stop_live_pull_to_push(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "InvalidParameter"); // not a region
+    /// ```
+    pub fn stop_live_pull_to_push(
+        &mut self,
+        account: &AccountId,
+        req: &StopLivePullToPushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<TaskIdResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let r = req.validate()?;
+                let task_id = r.task_id.clone();
+                engine.change_task(account, now, |store, _| store.plan_stop(r))?;
+                Ok(task_id)
+            },
+            |task_id, request_id| TaskIdResponse {
+                request_id,
+                task_id,
+            },
+        )
+    }
+
+    /// RestartLivePullToPush: a running, retrying or stopped task runs again with its latest
+    /// configuration, from the configured start of its playlist. Before StartTime it
+    /// succeeds and changes nothing (documented "no effect").
+    ///
+    /// Errors: MissingParameter, InvalidParameter, LiveServiceNotFound, CodeInvalidAliUid,
+    /// CodeTaskNotExist.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, pull_to_push::RestartLivePullToPushRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = RestartLivePullToPushRequest { task_id: Some("t1".into()), region: Some("cn-beijing".into()) };
+    /// let err = engine
+    ///     .restart_live_pull_to_push(&"1001".try_into().unwrap(), &req, "2030-01-01T00:00:00Z".parse().unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!(err.code(), "CodeTaskNotExist");
+    /// ```
+    pub fn restart_live_pull_to_push(
+        &mut self,
+        account: &AccountId,
+        req: &RestartLivePullToPushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<TaskIdResponse, Rejection> {
+        self.call(
+            now,
+            |engine| {
+                let r = req.validate()?;
+                let task_id = r.task_id.clone();
+                engine.change_task(account, now, |store, _| store.plan_restart(r))?;
+                Ok(task_id)
+            },
+            |task_id, request_id| TaskIdResponse {
+                request_id,
+                task_id,
             },
         )
     }

@@ -193,7 +193,6 @@ impl ApiError {
         }
     }
 
-
     pub(crate) fn missing(field: &'static str) -> Self {
         Self::MissingParameter {
             field: Cow::Borrowed(field),

@@ -21,8 +21,13 @@
 //! assert_eq!(body["Code"], "JobNotFound");
 //! ```
 //!
+//! Two families share the engine: [`edge`] transcoding jobs (started and stopped by calls) and
+//! [`pull_to_push`] tasks (also moved by time, through [`Engine::advance`], and by stream
+//! reports, through [`Engine::report_stream`]).
+//!
 //! No I/O, no clock reads, no randomness, no threads: time comes in as `now`, ids come from a
-//! replaceable [`ids::IdGenerator`], and every change comes out as an [`Event`].
+//! replaceable [`ids::IdGenerator`], every change comes out as an [`Event`], and every
+//! callback to deliver comes out as a [`pull_to_push::Callback`].
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -38,6 +43,7 @@ pub mod edge;
 mod engine;
 mod error;
 pub mod ids;
+pub mod pull_to_push;
 mod stream_url;
 pub mod time;
 

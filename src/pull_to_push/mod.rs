@@ -19,13 +19,13 @@ pub use callback::{Callback, CallbackBody};
 pub use report::{ReportError, StreamReport};
 pub use request::{
     CreateLivePullToPushRequest, CreateTask, DeleteLivePullToPushRequest,
-    DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, ListTasks,
-    MAX_RETRY_COUNT, MAX_TASK_ID_FILTER, RETRY_INTERVAL_SECS, RestartLivePullToPushRequest,
-    RetryPolicy, StopLivePullToPushRequest, TaskRef, UpdateLivePullToPushRequest, UpdateTask,
+    DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, ListTasks, MAX_RETRY_COUNT,
+    MAX_TASK_ID_FILTER, RETRY_INTERVAL_SECS, RestartLivePullToPushRequest, RetryPolicy,
+    StopLivePullToPushRequest, TaskRef, UpdateLivePullToPushRequest, UpdateTask,
 };
 pub use response::{
-    CreateTaskResponse, DescribeTaskListResponse, DescribeTaskResponse, RetResponse, TaskIdResponse,
-    TaskInfo, TaskView,
+    CreateTaskResponse, DescribeTaskListResponse, DescribeTaskResponse, RetResponse,
+    TaskIdResponse, TaskInfo, TaskView,
 };
 pub use source::{MAX_MEDIA_ID_LEN, MAX_SOURCES, Source};
 pub(crate) use store::TaskStore;

@@ -185,7 +185,7 @@ pub struct CreateLivePullToPushRequest {
 /// let task = req.validate("2030-01-01T00:00:00Z".parse().unwrap()).unwrap();
 /// assert_eq!(task.file_index, 1);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateTask {
     /// Where the task runs.
     pub region: Region,
@@ -220,7 +220,11 @@ impl CreateLivePullToPushRequest {
         let start = c.required("StartTime", self.start_time.as_deref(), time);
         let end = c.required("EndTime", self.end_time.as_deref(), time);
         let kind = c.required("SourceType", self.source_type.as_deref(), str::parse);
-        let protocol = c.filter("SourceProtocol", self.source_protocol.as_deref(), str::parse);
+        let protocol = c.filter(
+            "SourceProtocol",
+            self.source_protocol.as_deref(),
+            str::parse,
+        );
         let urls = match &self.source_urls {
             None => {
                 c.missing("SourceUrls");
@@ -262,27 +266,30 @@ impl CreateLivePullToPushRequest {
             }),
             _ => None,
         };
-        if let (Some(start), Some(end)) = (start, end) {
-            if let Some(problem) = window_problem(start, end, now) {
-                c.cross(problem);
-            }
+        if let (Some(start), Some(end)) = (start, end)
+            && let Some(problem) = window_problem(start, end, now)
+        {
+            c.cross(problem);
         }
         let playlist_only = |c: &mut Check, field: &'static str, present: bool| {
             if present && kind == Some(SourceType::Live) {
-                c.cross(ApiError::invalid(field, "applies only to vod and url sources"));
+                c.cross(ApiError::invalid(
+                    field,
+                    "applies only to vod and url sources",
+                ));
             }
         };
         playlist_only(c, "RepeatNumber", self.repeat_number.is_some());
         playlist_only(c, "Offset", self.offset.is_some());
         playlist_only(c, "FileIndex", self.file_index.is_some());
         let file_index = file_index?.unwrap_or(0);
-        if let Some(source) = &source {
-            if !source.has_index(file_index) {
-                c.cross(ApiError::invalid(
-                    "FileIndex",
-                    "must be less than the number of SourceUrls",
-                ));
-            }
+        if let Some(source) = &source
+            && !source.has_index(file_index)
+        {
+            c.cross(ApiError::invalid(
+                "FileIndex",
+                "must be less than the number of SourceUrls",
+            ));
         }
 
         Some(CreateTask {
@@ -419,16 +426,16 @@ impl UpdateLivePullToPushRequest {
                 .map(|url| Some(Some(url))),
         };
         let file_index = c.number("FileIndex", self.file_index, file_index);
-        if let (Some(Some(start)), Some(Some(end))) = (start, end) {
-            if let Some(problem) = window_problem(start, end, now) {
-                c.cross(problem);
+        match (start, end) {
+            (Some(Some(start)), Some(Some(end))) => {
+                if let Some(problem) = window_problem(start, end, now) {
+                    c.cross(problem);
+                }
             }
-        } else if let Some(Some(end)) = end {
-            if end <= now {
-                c.cross(ApiError::IllegalDuration {
-                    reason: "EndTime must be later than the current time".into(),
-                });
-            }
+            (_, Some(Some(end))) if end <= now => c.cross(ApiError::IllegalDuration {
+                reason: "EndTime must be later than the current time".into(),
+            }),
+            _ => {}
         }
         Some(UpdateTask {
             task: TaskRef {
@@ -571,7 +578,8 @@ impl DescribeLivePullToPushListRequest {
         let region = c.required("Region", self.region.as_deref(), region);
         let id = c.filter("TaskId", self.task_id.as_deref(), |t| {
             if t.len() <= MAX_TASK_ID_FILTER
-                && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             {
                 Ok(t.to_ascii_lowercase())
             } else {

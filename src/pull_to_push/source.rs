@@ -92,13 +92,17 @@ impl Source {
         match (kind, protocol) {
             (SourceType::Live, Some(protocol)) => {
                 if urls.len() != 1 {
-                    return Err(Detail::Borrowed("must hold exactly one URL for a live source"));
+                    return Err(Detail::Borrowed(
+                        "must hold exactly one URL for a live source",
+                    ));
                 }
                 let rule = match protocol {
                     SourceProtocol::Rtmp => LIVE_RTMP,
                     SourceProtocol::Rtsp => LIVE_RTSP,
                     SourceProtocol::Srt => LIVE_SRT,
-                    SourceProtocol::HttpFlv | SourceProtocol::Flv | SourceProtocol::Hls => LIVE_HTTP,
+                    SourceProtocol::HttpFlv | SourceProtocol::Flv | SourceProtocol::Hls => {
+                        LIVE_HTTP
+                    }
                 };
                 check_each(&|url| stream_url::parse(url, rule).map(drop))?;
             }

@@ -53,7 +53,12 @@ impl TaskLimits {
         Duration::seconds(i64::from(self.exited_retention_secs))
     }
 
-    fn window_check(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(), ApiError> {
+    /// The configured longest window; checked with the request's other cross-field rules.
+    pub(crate) fn window_check(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
         match self.max_window_secs {
             Some(max) if end - start > Duration::seconds(i64::from(max)) => {
                 Err(ApiError::IllegalDuration {
@@ -218,6 +223,11 @@ impl TaskStore {
         self.tasks.get(id)
     }
 
+    /// All tasks held, exited ones included.
+    pub(crate) fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
     /// Tasks that have not exited: those that count against the limit.
     fn live(&self) -> usize {
         self.destinations.len()
@@ -229,7 +239,6 @@ impl TaskStore {
         limits: &TaskLimits,
         new_id: impl FnOnce() -> Result<(TaskId, u64), ApiError>,
     ) -> Result<TaskEvent, ApiError> {
-        limits.window_check(spec.start, spec.end)?;
         if self.live() >= limits.max_tasks as usize {
             return Err(ApiError::TaskLimitExceeded {
                 limit: limits.max_tasks,
@@ -259,7 +268,10 @@ impl TaskStore {
         limits: &TaskLimits,
         now: DateTime<Utc>,
     ) -> Result<TaskEvent, ApiError> {
-        let task = self.tasks.get(&u.task.task_id).ok_or(ApiError::TaskNotExist)?;
+        let task = self
+            .tasks
+            .get(&u.task.task_id)
+            .ok_or(ApiError::TaskNotExist)?;
         let spec = task.spec();
         let status = task.status();
         if status == TaskStatus::Exited {
@@ -302,7 +314,10 @@ impl TaskStore {
                 ("FileIndex", changes.file_index.is_some()),
             ] {
                 if present {
-                    return Err(ApiError::invalid(field, "applies only to vod and url sources"));
+                    return Err(ApiError::invalid(
+                        field,
+                        "applies only to vod and url sources",
+                    ));
                 }
             }
         }
@@ -408,7 +423,12 @@ impl TaskStore {
     }
 
     /// The event that falls due for `task_id` at `at`.
-    pub(crate) fn due(&self, task_id: &TaskId, at: DateTime<Utc>, retention: Duration) -> Option<TaskEvent> {
+    pub(crate) fn due(
+        &self,
+        task_id: &TaskId,
+        at: DateTime<Utc>,
+        retention: Duration,
+    ) -> Option<TaskEvent> {
         let task_id = task_id.clone();
         Some(match self.tasks.get(&task_id)?.due(at, retention)? {
             Due::Start => TaskEvent::Started { task_id },
@@ -503,14 +523,16 @@ impl TaskStore {
             && live
                 .iter()
                 .all(|t| self.destinations.get(&t.spec().dst_url) == Some(t.id()))
-            && self
-                .tasks
-                .values()
-                .all(|t| t.spec().start < t.spec().end)
+            && self.tasks.values().all(|t| t.spec().start < t.spec().end)
     }
 
     /// Every task with its deadline, for rebuilding and checking the timer queue.
-    pub(crate) fn deadlines(&self, retention: Duration) -> impl Iterator<Item = (&TaskId, DateTime<Utc>)> {
-        self.tasks.values().map(move |t| (t.id(), t.deadline(retention)))
+    pub(crate) fn deadlines(
+        &self,
+        retention: Duration,
+    ) -> impl Iterator<Item = (&TaskId, DateTime<Utc>)> {
+        self.tasks
+            .values()
+            .map(move |t| (t.id(), t.deadline(retention)))
     }
 }

@@ -175,9 +175,10 @@ impl Task {
     /// The reason a callback carries for entering the current state.
     pub(crate) fn reason(&self) -> Option<&'static str> {
         match self.state {
-            TaskState::Retrying { reason, .. } | TaskState::Stopped { reason: Some(reason) } => {
-                Some(reason.as_str())
-            }
+            TaskState::Retrying { reason, .. }
+            | TaskState::Stopped {
+                reason: Some(reason),
+            } => Some(reason.as_str()),
             TaskState::Exited { reason, .. } => Some(reason.as_str()),
             _ => None,
         }
@@ -462,7 +463,10 @@ impl Task {
         }
     }
 
-    pub(crate) fn recover(&mut self, at: DateTime<Utc>) -> Result<Option<CallbackState>, ReportError> {
+    pub(crate) fn recover(
+        &mut self,
+        at: DateTime<Utc>,
+    ) -> Result<Option<CallbackState>, ReportError> {
         self.check_recover()?;
         self.state = TaskState::Running;
         self.touch(at);
@@ -513,7 +517,10 @@ impl Task {
 
     /// The current file played to its end: on to the next file; after the last one, another
     /// pass from the first file if RepeatNumber allows it, else the task stops (Offline).
-    pub(crate) fn file_ended(&mut self, at: DateTime<Utc>) -> Result<Option<CallbackState>, ReportError> {
+    pub(crate) fn file_ended(
+        &mut self,
+        at: DateTime<Utc>,
+    ) -> Result<Option<CallbackState>, ReportError> {
         self.check_file_ended()?;
         self.touch(at);
         let next = self.position.file_index.saturating_add(1);
