@@ -558,9 +558,20 @@ impl Engine {
         plan: impl FnOnce(&EdgeStore, &Config) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         self.check_edge_access(account)?;
+        self.plan_in(account, |a| &a.edge, plan)
+    }
+
+    /// Runs `plan` against one family's store of the account (an empty one if the account
+    /// has none yet: to a plan, an unknown account is one without resources).
+    fn plan_in<S: Default, T>(
+        &self,
+        account: &AccountId,
+        family: impl FnOnce(&AccountState) -> &S,
+        plan: impl FnOnce(&S, &Config) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         match self.state.accounts.get(account) {
-            Some(a) => plan(&a.edge, &self.config),
-            None => plan(&EdgeStore::default(), &self.config),
+            Some(a) => plan(family(a), &self.config),
+            None => plan(&S::default(), &self.config),
         }
     }
 
@@ -1033,10 +1044,7 @@ impl Engine {
         plan: impl FnOnce(&TaskStore, &Config) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         self.check_live_access(account)?;
-        match self.state.accounts.get(account) {
-            Some(a) => plan(&a.tasks, &self.config),
-            None => plan(&TaskStore::default(), &self.config),
-        }
+        self.plan_in(account, |a| &a.tasks, plan)
     }
 
     /// Plans and applies a change to one task; `None` from the plan is a documented no-op.
