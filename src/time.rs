@@ -54,13 +54,41 @@ pub fn parse_utc(text: &str) -> Result<DateTime<Utc>, &'static str> {
 
 /// Prints a time as `yyyy-MM-ddTHH:mm:ssZ`, dropping any fraction of a second.
 ///
+/// The shape has four digits of year, so a time outside years 0000–9999 (only an embedder's
+/// odd `now` can make one) is printed as the nearest end of that range: every printed time
+/// parses back.
+///
 /// ```
 /// use live_lifecycle::time::{format_utc, parse_utc};
 /// let t = parse_utc("2023-07-24T16:44:55Z").unwrap();
 /// assert_eq!(format_utc(&t), "2023-07-24T16:44:55Z");
+/// assert_eq!(format_utc(&chrono::DateTime::<chrono::Utc>::MAX_UTC), "9999-12-31T23:59:59Z");
 /// ```
 pub fn format_utc(time: &DateTime<Utc>) -> String {
-    time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let first = NaiveDate::from_ymd_opt(0, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .map(|t| t.and_utc());
+    let mut shown = *time;
+    if let Some(first) = first {
+        shown = shown.max(first);
+    }
+    if let Some(last) = last {
+        shown = shown.min(last);
+    }
+    shown.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `time + delta`, or the last representable time if that would overflow.
+pub(crate) fn saturating_add(time: DateTime<Utc>, delta: chrono::TimeDelta) -> DateTime<Utc> {
+    time.checked_add_signed(delta)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// `time - delta`, or the first representable time if that would overflow.
+pub(crate) fn saturating_sub(time: DateTime<Utc>, delta: chrono::TimeDelta) -> DateTime<Utc> {
+    time.checked_sub_signed(delta)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Serde adapter for a `DateTime<Utc>` field carried in the wire format.

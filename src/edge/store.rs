@@ -272,7 +272,7 @@ impl EdgeStore {
         let Some(jobs) = self.clusters.get(&q.cluster_id) else {
             return (0, Vec::new());
         };
-        let horizon = now - Duration::days(LIST_WINDOW_DAYS);
+        let horizon = crate::time::saturating_sub(now, Duration::days(LIST_WINDOW_DAYS));
         let mut hits: Vec<&Job> = jobs
             .values()
             .filter(|j| j.last_operated_at() >= horizon)

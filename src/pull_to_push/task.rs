@@ -37,6 +37,7 @@ use super::types::{
 use crate::error::ApiError;
 use crate::ids::TaskId;
 use crate::stream_url::StreamUrl;
+use crate::time::saturating_add;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum TaskState {
@@ -344,16 +345,18 @@ impl Task {
             TaskState::NotStarted => self.spec.start,
             TaskState::Running | TaskState::Stopped { .. } => self.spec.end,
             TaskState::Retrying { since, .. } => self.give_up_at(since).min(self.spec.end),
-            TaskState::Exited { at, .. } => at + retention,
+            TaskState::Exited { at, .. } => saturating_add(at, retention),
         };
         raw.max(self.changed_at)
     }
 
     fn give_up_at(&self, since: DateTime<Utc>) -> DateTime<Utc> {
-        since
-            + Duration::seconds(
+        saturating_add(
+            since,
+            Duration::seconds(
                 i64::from(self.spec.retry.count) * i64::from(self.spec.retry.interval_secs),
-            )
+            ),
+        )
     }
 
     /// What falls due at `at`, if anything.
