@@ -4,13 +4,14 @@
 //! - the Usage snippet is compiled and run here, and is byte-for-byte (after indentation)
 //!   the snippet of the README;
 //! - the Error codes table has one row per `ApiError` variant, with its code, HTTP status
-//!   and message;
+//!   and message (the `IllegalDuration` reasons, the `Forbidden` service and the edge
+//!   lifecycle's `OperationDenied` reasons checked by real calls);
 //! - the Default template catalogue table is `TemplateCatalogue::default()`;
 //! - the operation tables name the 16 operations (each an `Engine` method), and their error
 //!   columns name only real codes with their real statuses;
 //! - the defaults quoted in the Behaviour notes are those of `Config::default()`;
-//! - Getting started runs commands that exist, and every repository path the README names
-//!   exists.
+//! - Getting started runs commands that exist, every repository path the README names
+//!   exists, and "Where things are" names every file of the two family directories.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
