@@ -1,0 +1,1156 @@
+//! Operation-level tests of the edge transcoding family, written from the README: golden
+//! success bodies, every documented error code of every operation with its status and body,
+//! the lifecycle table, precedence, atomicity of refusals, tenancy, listing, replay and
+//! snapshots, serde round-trips, and request validation.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(dead_code)] // TEMP: helpers used by later parts
+
+use chrono::{DateTime, TimeDelta, Utc};
+use live_lifecycle::edge::EdgeLimits;
+use live_lifecycle::edge::{
+    CreateEdgeTranscodeJobRequest, DeleteEdgeTranscodeJobRequest, GetEdgeTranscodeJobRequest,
+    GetEdgeTranscodeTemplateRequest, ListEdgeTranscodeJobRequest, ListEdgeTranscodeTemplateRequest,
+    StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, UpdateEdgeTranscodeJobRequest,
+};
+use live_lifecycle::ids::{AccountId, IdGenerator, IdKind};
+use live_lifecycle::time::parse_utc;
+use live_lifecycle::{Access, ApiError, Config, Engine, Rejection, State};
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+const CLUSTER: &str = "cluster-1";
+const ACCOUNT_A: &str = "1234567890123456";
+const ACCOUNT_B: &str = "6543210987654321";
+const T01: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01";
+const T02: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02";
+const T05: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c05";
+const T08: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c08";
+const IN_URL: &str = "rtmp://ingest.example.com/live/news";
+const OUT_URL: &str = "rtmp://push.example.com/live/news_hd";
+/// A well-formed job id that the default generator never issues in these tests.
+const UNKNOWN_JOB: &str = "0123456789abcdef0123456789abcdef";
+const HOST_ID: &str = "live.aliyuncs.com";
+
+fn at(text: &str) -> DateTime<Utc> {
+    parse_utc(text).unwrap()
+}
+
+fn t0() -> DateTime<Utc> {
+    at("2024-05-01T09:00:00Z")
+}
+
+fn account(text: &str) -> AccountId {
+    AccountId::try_from(text).unwrap()
+}
+
+fn a() -> AccountId {
+    account(ACCOUNT_A)
+}
+
+fn b() -> AccountId {
+    account(ACCOUNT_B)
+}
+
+fn s(text: &str) -> Option<String> {
+    Some(text.to_owned())
+}
+
+fn create_req(name: &str, template: &str) -> CreateEdgeTranscodeJobRequest {
+    CreateEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        name: s(name),
+        template_id: s(template),
+        stream_input: s(IN_URL),
+        stream_output: s(OUT_URL),
+    }
+}
+
+fn get_req(job: &str) -> GetEdgeTranscodeJobRequest {
+    GetEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        job_id: s(job),
+    }
+}
+
+fn start_req(job: &str) -> StartEdgeTranscodeJobRequest {
+    StartEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        job_id: s(job),
+    }
+}
+
+fn stop_req(job: &str) -> StopEdgeTranscodeJobRequest {
+    StopEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        job_id: s(job),
+    }
+}
+
+fn delete_req(job: &str) -> DeleteEdgeTranscodeJobRequest {
+    DeleteEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        job_id: s(job),
+    }
+}
+
+fn update_req(job: &str) -> UpdateEdgeTranscodeJobRequest {
+    UpdateEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        job_id: s(job),
+        ..Default::default()
+    }
+}
+
+fn list_req() -> ListEdgeTranscodeJobRequest {
+    ListEdgeTranscodeJobRequest {
+        cluster_id: s(CLUSTER),
+        ..Default::default()
+    }
+}
+
+fn tpl_get_req(template: &str) -> GetEdgeTranscodeTemplateRequest {
+    GetEdgeTranscodeTemplateRequest {
+        cluster_id: s(CLUSTER),
+        template_id: s(template),
+    }
+}
+
+fn tpl_list_req() -> ListEdgeTranscodeTemplateRequest {
+    ListEdgeTranscodeTemplateRequest {
+        cluster_id: s(CLUSTER),
+        ..Default::default()
+    }
+}
+
+/// Creates a job for `who` in [`CLUSTER`] and returns its id.
+fn create(engine: &mut Engine, who: &AccountId, name: &str, now: DateTime<Utc>) -> String {
+    engine
+        .create_edge_transcode_job(who, &create_req(name, T01), now)
+        .unwrap()
+        .job_id
+        .to_string()
+}
+
+/// A job of account A in each of the states of the lifecycle table, on a fresh engine.
+fn fresh_job(engine: &mut Engine) -> String {
+    create(engine, &a(), "fresh", t0())
+}
+
+fn running_job(engine: &mut Engine) -> String {
+    let id = create(engine, &a(), "running", t0());
+    engine
+        .start_edge_transcode_job(&a(), &start_req(&id), t0())
+        .unwrap();
+    id
+}
+
+fn stopped_job(engine: &mut Engine) -> String {
+    let id = running_job(engine);
+    engine
+        .stop_edge_transcode_job(&a(), &stop_req(&id), t0())
+        .unwrap();
+    id
+}
+
+fn deleted_job(engine: &mut Engine) -> String {
+    let id = fresh_job(engine);
+    engine
+        .delete_edge_transcode_job(&a(), &delete_req(&id), t0())
+        .unwrap();
+    id
+}
+
+fn list_ids(
+    engine: &mut Engine,
+    who: &AccountId,
+    req: &ListEdgeTranscodeJobRequest,
+) -> Vec<String> {
+    engine
+        .list_edge_transcode_job(who, req, t0())
+        .unwrap()
+        .job_list
+        .job
+        .iter()
+        .map(|j| j.job_id.to_string())
+        .collect()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Golden success bodies of the nine operations
+// ---------------------------------------------------------------------------------------------
+
+/// The deterministic ids of `SeededIds::default()`: job ids by creation, request ids by reply.
+const JOB0: &str = "6baaaff026aa5399bdf259a0044ab887";
+const REQ: [&str; 12] = [
+    "244EA03B-14E1-4B25-A961-B4388D8BF639",
+    "D5D4E5B7-EF20-4820-9487-21D80FEF85BF",
+    "B1E8D3CE-931C-4F07-B880-3CC6C413869E",
+    "14932F1B-6C3F-4897-B487-B35B5B6BD2A1",
+    "6B420A50-2889-46A7-A353-1746FE946CFA",
+    "6FD0906A-1CD0-4E56-8A4D-75DA1FB1F390",
+    "90DF3FF5-C1CB-4567-B030-41EAA22CF678",
+    "8BE6300E-1D30-4285-BDA4-D734E1B14355",
+    "C3BD96A6-35B0-4B3B-BBD0-27D354B863B7",
+    "1D007F4E-55CB-41FE-9CC3-2077DCD82F20",
+    "C561B21C-238B-4B16-83D5-3E4311243AF5",
+    "A421BE91-DF69-450B-BE16-20ADA13DA646",
+];
+
+/// Asserts the body equals `expected` as a value, and byte for byte as text (every body's
+/// keys are in alphabetical order, which is also the order `json!` prints them in).
+fn assert_golden<T: serde::Serialize>(body: &T, expected: &Value) {
+    assert_eq!(&to_json(body), expected);
+    assert_eq!(serde_json::to_string(body).unwrap(), expected.to_string());
+}
+
+#[test]
+fn default_ids_have_the_documented_shapes() {
+    assert_eq!(JOB0.len(), 32);
+    assert!(
+        JOB0.chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    );
+    for id in REQ {
+        let parts: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
+        assert!(
+            id.chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || ('A'..='F').contains(&c))
+        );
+    }
+}
+
+#[test]
+fn golden_bodies_of_all_nine_operations() {
+    let mut e = Engine::new(Config::default());
+    let who = a();
+    let when = |hms: &str| at(&format!("2024-05-01T{hms}Z"));
+
+    // Create (request 0): the sub-second part of `now` is kept inside but printed away.
+    let created = e
+        .create_edge_transcode_job(
+            &who,
+            &create_req("evening_news", T01),
+            when("09:00:00") + TimeDelta::milliseconds(750),
+        )
+        .unwrap();
+    assert_golden(&created, &json!({"JobId": JOB0, "RequestId": REQ[0]}));
+
+    // Get (1): not started, no LastStartAt / LastStopAt yet.
+    let got = e
+        .get_edge_transcode_job(&who, &get_req(JOB0), when("09:10:00"))
+        .unwrap();
+    assert_golden(
+        &got,
+        &json!({
+            "Job": {
+                "CreateTime": "2024-05-01T09:00:00Z",
+                "JobId": JOB0,
+                "Name": "evening_news",
+                "Status": "0",
+                "StreamInput": IN_URL,
+                "StreamOutput": OUT_URL,
+                "TemplateId": T01,
+                "TemplateName": "common-h264-720p",
+                "Type": "common"
+            },
+            "RequestId": REQ[1]
+        }),
+    );
+
+    // List (2).
+    let listed = e
+        .list_edge_transcode_job(&who, &list_req(), when("09:10:00"))
+        .unwrap();
+    assert_golden(
+        &listed,
+        &json!({
+            "JobList": {"Job": [{
+                "CreateTime": "2024-05-01T09:00:00Z",
+                "JobId": JOB0,
+                "Name": "evening_news",
+                "Status": "0",
+                "StreamInput": IN_URL,
+                "StreamOutput": OUT_URL,
+                "TemplateId": T01,
+                "TemplateName": "common-h264-720p",
+                "Type": "common"
+            }]},
+            "RequestId": REQ[2],
+            "TotalCount": 1
+        }),
+    );
+
+    // Update (3): new name, template (TemplateName and Type follow it) and an srt input.
+    let update = UpdateEdgeTranscodeJobRequest {
+        name: s("late_news"),
+        template_id: s(T05),
+        stream_input: s("srt://edge.example.com:9000?streamid=live/s1"),
+        ..update_req(JOB0)
+    };
+    let updated = e
+        .update_edge_transcode_job(&who, &update, when("09:20:00"))
+        .unwrap();
+    assert_golden(&updated, &json!({"JobId": JOB0, "RequestId": REQ[3]}));
+
+    // Start (4), then Get (5): running, LastStartAt only.
+    let started = e
+        .start_edge_transcode_job(
+            &who,
+            &start_req(JOB0),
+            when("09:30:00") + TimeDelta::milliseconds(999),
+        )
+        .unwrap();
+    assert_golden(&started, &json!({"JobId": JOB0, "RequestId": REQ[4]}));
+    let running = e
+        .get_edge_transcode_job(&who, &get_req(JOB0), when("09:35:00"))
+        .unwrap();
+    assert_golden(
+        &running,
+        &json!({
+            "Job": {
+                "CreateTime": "2024-05-01T09:00:00Z",
+                "JobId": JOB0,
+                "LastStartAt": "2024-05-01T09:30:00Z",
+                "Name": "late_news",
+                "Status": "1",
+                "StreamInput": "srt://edge.example.com:9000?streamid=live/s1",
+                "StreamOutput": OUT_URL,
+                "TemplateId": T05,
+                "TemplateName": "nbhd2-h264-720p",
+                "Type": "nbhd-2"
+            },
+            "RequestId": REQ[5]
+        }),
+    );
+
+    // Stop (6), then Get (7) and List (8): not started again, both times present.
+    let stopped = e
+        .stop_edge_transcode_job(&who, &stop_req(JOB0), when("09:40:00"))
+        .unwrap();
+    assert_golden(&stopped, &json!({"JobId": JOB0, "RequestId": REQ[6]}));
+    let job = json!({
+        "CreateTime": "2024-05-01T09:00:00Z",
+        "JobId": JOB0,
+        "LastStartAt": "2024-05-01T09:30:00Z",
+        "LastStopAt": "2024-05-01T09:40:00Z",
+        "Name": "late_news",
+        "Status": "0",
+        "StreamInput": "srt://edge.example.com:9000?streamid=live/s1",
+        "StreamOutput": OUT_URL,
+        "TemplateId": T05,
+        "TemplateName": "nbhd2-h264-720p",
+        "Type": "nbhd-2"
+    });
+    let got = e
+        .get_edge_transcode_job(&who, &get_req(JOB0), when("09:45:00"))
+        .unwrap();
+    assert_golden(&got, &json!({"Job": job, "RequestId": REQ[7]}));
+    let listed = e
+        .list_edge_transcode_job(&who, &list_req(), when("09:45:00"))
+        .unwrap();
+    assert_golden(
+        &listed,
+        &json!({"JobList": {"Job": [job]}, "RequestId": REQ[8], "TotalCount": 1}),
+    );
+
+    // Delete (9): only a RequestId.
+    let deleted = e
+        .delete_edge_transcode_job(&who, &delete_req(JOB0), when("09:50:00"))
+        .unwrap();
+    assert_golden(&deleted, &json!({"RequestId": REQ[9]}));
+
+    // GetEdgeTranscodeTemplate (10): every value a string except none; times in wire form.
+    let template = e
+        .get_edge_transcode_template(&who, &tpl_get_req(T08), when("09:50:00"))
+        .unwrap();
+    assert_golden(
+        &template,
+        &json!({
+            "RequestId": REQ[10],
+            "Template": {
+                "Bitrate": "12000",
+                "Codec": "H.265",
+                "CreateTime": "2023-11-14T22:14:20Z",
+                "Fps": "60",
+                "Gop": "2s",
+                "Name": "ultra-hd-h265-4k",
+                "Resolution": "3840*2160",
+                "TemplateId": T08,
+                "Type": "ultra-hd"
+            }
+        }),
+    );
+
+    // ListEdgeTranscodeTemplate (11): oldest two of eight.
+    let req = ListEdgeTranscodeTemplateRequest {
+        sort_by: s("asc"),
+        page_size: Some(2),
+        ..tpl_list_req()
+    };
+    let templates = e
+        .list_edge_transcode_template(&who, &req, when("09:50:00"))
+        .unwrap();
+    assert_golden(
+        &templates,
+        &json!({
+            "RequestId": REQ[11],
+            "TemplateList": {"Template": [
+                {
+                    "Bitrate": "1500",
+                    "Codec": "H.264",
+                    "CreateTime": "2023-07-22T04:26:40Z",
+                    "Fps": "25",
+                    "Gop": "2s",
+                    "Name": "common-h264-720p",
+                    "Resolution": "1280*720",
+                    "TemplateId": T01,
+                    "Type": "common"
+                },
+                {
+                    "Bitrate": "3000",
+                    "Codec": "H.264",
+                    "CreateTime": "2023-07-22T04:27:40Z",
+                    "Fps": "30",
+                    "Gop": "2s",
+                    "Name": "common-h264-1080p",
+                    "Resolution": "1920*1080",
+                    "TemplateId": T02,
+                    "Type": "common"
+                }
+            ]},
+            "TotalCount": 8
+        }),
+    );
+}
+
+/// The README's default catalogue, in `SortBy=asc` order:
+/// (id suffix, name, type, codec, bitrate, fps, gop, resolution, create time).
+#[rustfmt::skip]
+const CATALOGUE: [[&str; 9]; 8] = [
+    ["1", "common-h264-720p", "common", "H.264", "1500", "25", "2s", "1280*720", "2023-07-22T04:26:40Z"],
+    ["2", "common-h264-1080p", "common", "H.264", "3000", "30", "2s", "1920*1080", "2023-07-22T04:27:40Z"],
+    ["3", "common-h265-1080p", "common", "H.265", "2000", "30", "2s", "1920*1080", "2023-07-22T04:28:40Z"],
+    ["4", "common-h264-source", "common", "H.264", "ws", "ws", "ws", "ws", "2023-07-22T04:29:40Z"],
+    ["5", "nbhd2-h264-720p", "nbhd-2", "H.264", "1000", "25", "50", "-1*720", "2023-09-18T01:20:00Z"],
+    ["6", "nbhd2-h265-1080p", "nbhd-2", "H.265", "1500", "30", "2s", "1920*-2", "2023-09-18T01:21:00Z"],
+    ["7", "ultra-hd-h264-1440p", "ultra-hd", "H.264", "8000", "30", "2s", "2560*1440", "2023-11-14T22:13:20Z"],
+    ["8", "ultra-hd-h265-4k", "ultra-hd", "H.265", "12000", "60", "2s", "3840*2160", "2023-11-14T22:14:20Z"],
+];
+
+fn catalogue_json(row: &[&str; 9]) -> Value {
+    json!({
+        "Bitrate": row[4],
+        "Codec": row[3],
+        "CreateTime": row[8],
+        "Fps": row[5],
+        "Gop": row[6],
+        "Name": row[1],
+        "Resolution": row[7],
+        "TemplateId": format!("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c0{}", row[0]),
+        "Type": row[2]
+    })
+}
+
+#[test]
+fn golden_default_catalogue_matches_the_readme_table() {
+    let mut e = Engine::new(Config::default());
+    let all = ListEdgeTranscodeTemplateRequest {
+        sort_by: s("asc"),
+        page_size: Some(100),
+        ..tpl_list_req()
+    };
+    let listed = to_json(&e.list_edge_transcode_template(&a(), &all, t0()).unwrap());
+    let expected: Vec<Value> = CATALOGUE.iter().map(catalogue_json).collect();
+    assert_eq!(
+        listed["TemplateList"]["Template"],
+        Value::Array(expected.clone())
+    );
+    assert_eq!(listed["TotalCount"], 8);
+    for (row, want) in CATALOGUE.iter().zip(&expected) {
+        let id = format!("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c0{}", row[0]);
+        let got = to_json(
+            &e.get_edge_transcode_template(&a(), &tpl_get_req(&id), t0())
+                .unwrap(),
+        );
+        assert_eq!(&got["Template"], want);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls as data: every operation built from its wire fields, so tables can drop or break any
+// field of any operation.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Create,
+    Get,
+    List,
+    Update,
+    Start,
+    Stop,
+    Delete,
+    GetTemplate,
+    ListTemplates,
+}
+
+const OPS: [Op; 9] = [
+    Op::Create,
+    Op::Get,
+    Op::List,
+    Op::Update,
+    Op::Start,
+    Op::Stop,
+    Op::Delete,
+    Op::GetTemplate,
+    Op::ListTemplates,
+];
+
+impl Op {
+    /// The required fields, in the order of the README's operation table.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Op::Create => &[
+                "ClusterId",
+                "Name",
+                "TemplateId",
+                "StreamInput",
+                "StreamOutput",
+            ],
+            Op::Get | Op::Update | Op::Start | Op::Stop | Op::Delete => &["ClusterId", "JobId"],
+            Op::List | Op::ListTemplates => &["ClusterId"],
+            Op::GetTemplate => &["ClusterId", "TemplateId"],
+        }
+    }
+
+    /// A valid request of this operation (aimed at `job` where it names one).
+    fn base(self, job: &str) -> Value {
+        match self {
+            Op::Create => json!({
+                "ClusterId": CLUSTER, "Name": "news", "TemplateId": T01,
+                "StreamInput": IN_URL, "StreamOutput": OUT_URL
+            }),
+            Op::Get | Op::Start | Op::Stop | Op::Delete => {
+                json!({"ClusterId": CLUSTER, "JobId": job})
+            }
+            Op::Update => json!({"ClusterId": CLUSTER, "JobId": job, "Name": "renamed"}),
+            Op::List | Op::ListTemplates => json!({"ClusterId": CLUSTER}),
+            Op::GetTemplate => json!({"ClusterId": CLUSTER, "TemplateId": T02}),
+        }
+    }
+
+    /// Runs the request `fields` (wire names) and returns the success body as JSON.
+    fn run(
+        self,
+        e: &mut Engine,
+        who: &AccountId,
+        fields: &Value,
+        now: DateTime<Utc>,
+    ) -> Result<Value, Rejection> {
+        fn req<T: serde::de::DeserializeOwned>(fields: &Value) -> T {
+            serde_json::from_value(fields.clone()).unwrap()
+        }
+        match self {
+            Op::Create => e
+                .create_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::Get => e
+                .get_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::List => e
+                .list_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::Update => e
+                .update_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::Start => e
+                .start_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::Stop => e
+                .stop_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::Delete => e
+                .delete_edge_transcode_job(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::GetTemplate => e
+                .get_edge_transcode_template(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+            Op::ListTemplates => e
+                .list_edge_transcode_template(who, &req(fields), now)
+                .map(|r| to_json(&r)),
+        }
+    }
+
+    /// Runs `fields`, which must be refused without any change; returns the refusal.
+    fn refuse(self, e: &mut Engine, who: &AccountId, fields: &Value) -> Rejection {
+        assert_refused_changes_nothing(e, |e| self.run(e, who, fields, t0()))
+    }
+}
+
+/// `fields` with `field` set to `value` (or removed when `value` is null).
+fn with(fields: &Value, field: &str, value: Value) -> Value {
+    let mut fields = fields.clone();
+    let map = fields.as_object_mut().unwrap();
+    if value.is_null() {
+        map.remove(field);
+    } else {
+        map.insert(field.to_owned(), value);
+    }
+    fields
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Atomicity: a refused call changes nothing but the request counter
+// ---------------------------------------------------------------------------------------------
+
+/// Runs a call that must be refused and asserts it changed nothing: the state is equal, no
+/// event was recorded, and only the request counter moved (by one). Returns the refusal.
+fn assert_refused_changes_nothing<T: std::fmt::Debug>(
+    engine: &mut Engine,
+    call: impl FnOnce(&mut Engine) -> Result<T, Rejection>,
+) -> Rejection {
+    // Events of the set-up are not the refusal's.
+    drop(engine.drain_events());
+    let before = engine.state().clone();
+    let answered = engine.snapshot().requests_answered;
+    let refusal = call(engine).expect_err("the call should have been refused");
+    assert_eq!(engine.state(), &before, "a refused call changed the state");
+    assert!(
+        engine.drain_events().is_empty(),
+        "a refused call recorded an event"
+    );
+    assert_eq!(engine.snapshot().requests_answered, answered + 1);
+    assert!(engine.state().invariants_hold());
+    refusal
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Every error code of every operation, with its status and body
+// ---------------------------------------------------------------------------------------------
+
+const LATER: &str = ", please check and try again later.";
+
+fn missing_message(field: &str) -> String {
+    format!(
+        "The input parameter \"{field}\" that is mandatory for processing this request is not supplied."
+    )
+}
+
+fn not_found_message(job: &str, cluster: &str) -> String {
+    format!("The job {job} does not exist in cluster {cluster}{LATER}")
+}
+
+fn denied_message(reason: &str) -> String {
+    format!("{reason}{LATER}")
+}
+
+const FORBIDDEN_MESSAGE: &str =
+    "The account has no permission to use edge transcoding, please check and try again later.";
+const ALREADY_RUNNING: &str = "The job is already running";
+const NOT_RUNNING: &str = "The job is not running";
+const UPDATE_RUNNING: &str =
+    "The job is running and can be updated only when not running; stop it first";
+const DELETE_RUNNING: &str = "The job is running and cannot be deleted; stop it first";
+
+/// Asserts the code, the status and the whole error body, keys in the documented order.
+fn assert_body(r: &Rejection, code: &str, status: u16, message: &str) {
+    assert_eq!(r.code(), code, "{r:?}");
+    assert_eq!(r.http_status(), status, "{r:?}");
+    assert_eq!(r.error.code(), code);
+    assert_eq!(r.error.http_status(), status);
+    assert_eq!(r.to_string(), message);
+    let recommend = format!(
+        "https://api.aliyun.com/troubleshoot?q={code}&product=live&requestId={}",
+        r.request_id
+    );
+    assert_eq!(r.recommend(), recommend);
+    assert_eq!(
+        to_json(r),
+        json!({
+            "RequestId": r.request_id, "HostId": HOST_ID, "Code": code,
+            "Message": message, "Recommend": recommend
+        })
+    );
+    let text = |v: &str| serde_json::to_string(v).unwrap();
+    assert_eq!(
+        serde_json::to_string(r).unwrap(),
+        format!(
+            r#"{{"RequestId":{},"HostId":{},"Code":{},"Message":{},"Recommend":{}}}"#,
+            text(&r.request_id),
+            text(HOST_ID),
+            text(code),
+            text(message),
+            text(&recommend)
+        )
+    );
+}
+
+/// Asserts an `InvalidParameter` naming `field` (the reason is free text, `<reason>.`).
+fn assert_invalid(r: &Rejection, field: &str) {
+    let message = r.to_string();
+    let prefix = format!("The parameter \"{field}\" is invalid: ");
+    assert!(
+        message.starts_with(&prefix) && message.ends_with('.') && message.len() > prefix.len() + 1,
+        "{field}: {message}"
+    );
+    assert_body(r, "InvalidParameter", 400, &message);
+}
+
+fn only(accounts: &[&AccountId]) -> Config {
+    Config {
+        edge_access: Access::Only(accounts.iter().map(|a| (*a).clone()).collect()),
+        ..Config::default()
+    }
+}
+
+#[test]
+fn missing_parameter_on_every_required_field_of_every_operation() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    for op in OPS {
+        for field in op.required() {
+            for blank in [Value::Null, json!("")] {
+                let fields = with(&op.base(&job), field, blank.clone());
+                let r = op.refuse(&mut e, &a(), &fields);
+                assert_body(&r, "MissingParameter", 400, &missing_message(field));
+            }
+        }
+    }
+}
+
+/// Malformed values of each field, per operation.
+fn malformed(op: Op) -> Vec<(&'static str, Value)> {
+    let long_id = "x".repeat(129);
+    let ids = |field: &'static str| {
+        vec![
+            (field, json!("has space")),
+            (field, json!(long_id)),
+            (field, json!("tab\there")),
+            (field, json!("ünïcode")),
+        ]
+    };
+    let names = |field: &'static str| {
+        vec![
+            (field, json!("has space")),
+            (field, json!("名字。")),
+            (field, json!("café")),
+            (field, json!("ｆｕｌｌ")),
+            (field, json!("n".repeat(256))),
+        ]
+    };
+    let inputs = |field: &'static str| {
+        vec![
+            (field, json!("http://h/app/stream")),
+            (field, json!("rtmp://h/app")),
+            (field, json!("rtmp://h/app/stream#frag")),
+            (field, json!("rtmp://user:pass@h/app/stream")),
+            (field, json!("rtmp://h/app/str eam")),
+            (field, json!("srt://h")),
+            (field, json!("not a url")),
+            (field, json!(format!("rtmp://h/app/{}", "s".repeat(2000)))),
+        ]
+    };
+    let outputs = |field: &'static str| {
+        let mut v = inputs(field);
+        v.push((field, json!("srt://h:9000")));
+        v
+    };
+    let keyword = vec![
+        ("Keyword", json!("k".repeat(256))),
+        ("Keyword", json!("line\nbreak")),
+    ];
+    let page = vec![
+        ("PageNo", json!(0)),
+        ("PageNo", json!(-1)),
+        ("PageNo", json!(2_147_483_648_i64)),
+        ("PageSize", json!(0)),
+        ("PageSize", json!(101)),
+        ("SortBy", json!("ASC")),
+        ("SortBy", json!("ascending")),
+    ];
+    let types = vec![("Type", json!("Common")), ("Type", json!("nbhd2"))];
+    let mut cases = ids("ClusterId");
+    match op {
+        Op::Create => {
+            cases.extend(names("Name"));
+            cases.extend(ids("TemplateId"));
+            cases.extend(inputs("StreamInput"));
+            cases.extend(outputs("StreamOutput"));
+        }
+        Op::Get | Op::Start | Op::Stop | Op::Delete => cases.extend(ids("JobId")),
+        Op::Update => {
+            cases.extend(ids("JobId"));
+            for field in ["Name", "TemplateId", "StreamInput", "StreamOutput"] {
+                cases.push((field, json!("")));
+            }
+            cases.extend(names("Name"));
+            cases.extend(ids("TemplateId"));
+            cases.extend(inputs("StreamInput"));
+            cases.extend(outputs("StreamOutput"));
+        }
+        Op::List => {
+            cases.extend(keyword);
+            cases.extend([("Status", json!(2)), ("Status", json!(-1))]);
+            cases.extend(types);
+            cases.extend(page);
+        }
+        Op::GetTemplate => cases.extend(ids("TemplateId")),
+        Op::ListTemplates => {
+            cases.extend(keyword);
+            cases.extend(types);
+            cases.extend([("VideoCodec", json!("h.264")), ("VideoCodec", json!("AV1"))]);
+            cases.extend(page);
+        }
+    }
+    cases
+}
+
+#[test]
+fn invalid_parameter_on_every_field_of_every_operation() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    for op in OPS {
+        for (field, value) in malformed(op) {
+            let fields = with(&op.base(&job), field, value.clone());
+            let r = op.refuse(&mut e, &a(), &fields);
+            assert_invalid(&r, field);
+        }
+    }
+}
+
+#[test]
+fn update_fields_present_but_empty_are_invalid_with_the_documented_reason() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    for field in ["Name", "TemplateId", "StreamInput", "StreamOutput"] {
+        let fields = with(&Op::Update.base(&job), field, json!(""));
+        let r = Op::Update.refuse(&mut e, &a(), &fields);
+        let message =
+            format!("The parameter \"{field}\" is invalid: must not be empty when present.");
+        assert_body(&r, "InvalidParameter", 400, &message);
+    }
+}
+
+#[test]
+fn forbidden_on_all_nine_operations() {
+    let mut e = Engine::new(only(&[&a()]));
+    let job = fresh_job(&mut e);
+    for op in OPS {
+        // B is not entitled: Forbidden, even though the request is valid.
+        let r = op.refuse(&mut e, &b(), &op.base(&job));
+        assert_body(&r, "Forbidden", 403, FORBIDDEN_MESSAGE);
+    }
+    // A is entitled: the same calls go through (Delete last, it removes the job).
+    for op in OPS {
+        op.run(&mut e, &a(), &op.base(&job), t0()).unwrap();
+    }
+}
+
+#[test]
+fn forbidden_applies_to_an_account_that_already_holds_jobs() {
+    // B's jobs were made while B was entitled; restored under a config that excludes B, every
+    // call of B is Forbidden, even those that would otherwise succeed.
+    let mut open = Engine::new(Config::default());
+    let fresh = create(&mut open, &b(), "fresh", t0());
+    let running = create(&mut open, &b(), "running", t0());
+    open.start_edge_transcode_job(&b(), &start_req(&running), t0())
+        .unwrap();
+    let mut e = Engine::restore(only(&[&a()]), open.snapshot());
+    let calls = [
+        (Op::Create, Op::Create.base("")),
+        (Op::Get, Op::Get.base(&fresh)),
+        (Op::List, Op::List.base("")),
+        (Op::Update, Op::Update.base(&fresh)),
+        (Op::Start, Op::Start.base(&fresh)),
+        (Op::Stop, Op::Stop.base(&running)),
+        // Stopped by the call before, when the calls succeed.
+        (Op::Delete, Op::Delete.base(&running)),
+        (Op::GetTemplate, Op::GetTemplate.base("")),
+        (Op::ListTemplates, Op::ListTemplates.base("")),
+    ];
+    for (op, fields) in &calls {
+        let r = op.refuse(&mut e, &b(), fields);
+        assert_body(&r, "Forbidden", 403, FORBIDDEN_MESSAGE);
+    }
+    // Under the original config the same calls all succeed.
+    let mut e = Engine::restore(Config::default(), open.snapshot());
+    for (op, fields) in &calls {
+        op.run(&mut e, &b(), fields, t0()).unwrap();
+    }
+}
+
+#[test]
+fn job_not_found_on_every_operation_that_names_a_job() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    for op in [Op::Get, Op::Update, Op::Start, Op::Stop, Op::Delete] {
+        // An id that never existed.
+        let r = op.refuse(&mut e, &a(), &op.base(UNKNOWN_JOB));
+        assert_body(
+            &r,
+            "JobNotFound",
+            404,
+            &not_found_message(UNKNOWN_JOB, CLUSTER),
+        );
+        // An existing job, asked for in another cluster (any well-formed cluster is accepted).
+        let elsewhere = with(&op.base(&job), "ClusterId", json!("dc#2~!"));
+        let r = op.refuse(&mut e, &a(), &elsewhere);
+        assert_body(&r, "JobNotFound", 404, &not_found_message(&job, "dc#2~!"));
+        // Job ids are case-sensitive.
+        let upper = job.to_uppercase();
+        let r = op.refuse(&mut e, &a(), &op.base(&upper));
+        assert_body(&r, "JobNotFound", 404, &not_found_message(&upper, CLUSTER));
+    }
+}
+
+#[test]
+fn template_not_found_on_create_update_and_get_template() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    for unknown in [
+        "no-such-template",
+        "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c09",
+        &T01.to_uppercase(),
+    ] {
+        let message = format!("The template {unknown} does not exist");
+        for op in [Op::Create, Op::Update, Op::GetTemplate] {
+            let fields = with(&op.base(&job), "TemplateId", json!(unknown));
+            let r = op.refuse(&mut e, &a(), &fields);
+            assert_body(&r, "TemplateNotFound", 404, &message);
+        }
+    }
+}
+
+#[test]
+fn operation_denied_with_each_reason_of_the_lifecycle_table() {
+    let mut e = Engine::new(Config::default());
+    let fresh = fresh_job(&mut e);
+    let running = running_job(&mut e);
+    let cases = [
+        (Op::Start, &running, ALREADY_RUNNING),
+        (Op::Stop, &fresh, NOT_RUNNING),
+        (Op::Update, &running, UPDATE_RUNNING),
+        (Op::Delete, &running, DELETE_RUNNING),
+    ];
+    for (op, job, reason) in cases {
+        let r = op.refuse(&mut e, &a(), &op.base(job));
+        assert_body(&r, "OperationDenied", 403, &denied_message(reason));
+    }
+}
+
+fn limits(max_jobs: u32, max_running_jobs: u32) -> Config {
+    Config {
+        edge_limits: EdgeLimits {
+            max_jobs,
+            max_running_jobs,
+        },
+        ..Config::default()
+    }
+}
+
+#[test]
+fn user_quota_exceed_counts_jobs_of_the_account_over_all_clusters() {
+    let mut e = Engine::new(limits(2, 0));
+    let quota = "Quota exceeded: the account already holds 2 edge transcoding jobs.";
+    let first = create(&mut e, &a(), "one", t0());
+    let elsewhere = with(&Op::Create.base(""), "ClusterId", json!("cluster-2"));
+    Op::Create.run(&mut e, &a(), &elsewhere, t0()).unwrap();
+    for cluster in [CLUSTER, "cluster-2", "cluster-3"] {
+        let fields = with(&Op::Create.base(""), "ClusterId", json!(cluster));
+        let r = Op::Create.refuse(&mut e, &a(), &fields);
+        assert_body(&r, "UserQuotaExceed", 403, quota);
+    }
+    // Another account has its own quota; Create never answers UserTaskExceed (limit 0 here).
+    create(&mut e, &b(), "other", t0());
+    // Deleting a job frees its place.
+    e.delete_edge_transcode_job(&a(), &delete_req(&first), t0())
+        .unwrap();
+    create(&mut e, &a(), "again", t0());
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_body(&r, "UserQuotaExceed", 403, quota);
+}
+
+#[test]
+fn user_task_exceed_counts_running_jobs_of_the_account() {
+    let mut e = Engine::new(limits(1, 1));
+    let task = "The account already runs 1 edge transcoding jobs, the most it may, please check and try again later.";
+    let mut e2 = Engine::new(limits(3, 1));
+    let one = create(&mut e2, &a(), "one", t0());
+    let two = create(&mut e2, &a(), "two", t0());
+    let far = Op::Create.run(
+        &mut e2,
+        &a(),
+        &with(&Op::Create.base(""), "ClusterId", json!("cluster-2")),
+        t0(),
+    );
+    let far = far.unwrap()["JobId"].as_str().unwrap().to_owned();
+    e2.start_edge_transcode_job(&a(), &start_req(&one), t0())
+        .unwrap();
+    let r = Op::Start.refuse(&mut e2, &a(), &Op::Start.base(&two));
+    assert_body(&r, "UserTaskExceed", 400, task);
+    // The limit is per account over all clusters.
+    let far_start = with(&Op::Start.base(&far), "ClusterId", json!("cluster-2"));
+    let r = Op::Start.refuse(&mut e2, &a(), &far_start);
+    assert_body(&r, "UserTaskExceed", 400, task);
+    // Stopping frees the slot.
+    e2.stop_edge_transcode_job(&a(), &stop_req(&one), t0())
+        .unwrap();
+    e2.start_edge_transcode_job(&a(), &start_req(&two), t0())
+        .unwrap();
+    // Start never answers UserQuotaExceed: at the job quota (1 of 1) a start still works.
+    let only_job = create(&mut e, &a(), "solo", t0());
+    e.start_edge_transcode_job(&a(), &start_req(&only_job), t0())
+        .unwrap();
+}
+
+/// A generator whose job ids are chosen by the test; request ids stay well formed.
+#[derive(Debug)]
+struct FixedJobIds(&'static str);
+
+impl IdGenerator for FixedJobIds {
+    fn generate(&mut self, kind: IdKind, seq: u64) -> String {
+        match kind {
+            IdKind::Job => self.0.to_owned(),
+            _ => format!("REQ-{seq}"),
+        }
+    }
+}
+
+fn assert_internal(r: &Rejection) {
+    let message = r.to_string();
+    assert!(message.ends_with(", please try again later."), "{message}");
+    assert!(message.len() > ", please try again later.".len());
+    assert_body(r, "InternalError", 500, &message);
+}
+
+#[test]
+fn internal_error_when_the_generator_makes_an_invalid_job_id() {
+    let long: &'static str = Box::leak("j".repeat(129).into_boxed_str());
+    for bad in ["bad id", "", long, "tab\tid"] {
+        let mut e = Engine::with_id_generator(Config::default(), Box::new(FixedJobIds(bad)));
+        let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+        assert_internal(&r);
+        assert_eq!(r.request_id, "REQ-0");
+        assert_eq!(e.state(), &State::default());
+    }
+}
+
+#[test]
+fn internal_error_when_the_generator_repeats_a_live_job_id() {
+    let mut e = Engine::with_id_generator(Config::default(), Box::new(FixedJobIds("same-id")));
+    assert_eq!(create(&mut e, &a(), "first", t0()), "same-id");
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_internal(&r);
+    // The same id is fine in another cluster, or for another account.
+    let elsewhere = with(&Op::Create.base(""), "ClusterId", json!("cluster-2"));
+    Op::Create.run(&mut e, &a(), &elsewhere, t0()).unwrap();
+    assert_eq!(create(&mut e, &b(), "first", t0()), "same-id");
+    // Once the job is gone, its id may be issued again.
+    e.delete_edge_transcode_job(&a(), &delete_req("same-id"), t0())
+        .unwrap();
+    assert_eq!(create(&mut e, &a(), "second", t0()), "same-id");
+    let got = e
+        .get_edge_transcode_job(&a(), &get_req("same-id"), t0())
+        .unwrap();
+    assert_eq!(got.job.name.as_str(), "second");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Each edge error variant: code and HTTP status
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_edge_error_variant_has_its_code_and_status() {
+    let table: [(ApiError, &str, u16, &str); 9] = [
+        (
+            ApiError::MissingParameter {
+                field: "JobId".into(),
+            },
+            "MissingParameter",
+            400,
+            "The input parameter \"JobId\" that is mandatory for processing this request is not supplied.",
+        ),
+        (
+            ApiError::InvalidParameter {
+                field: "Status".into(),
+                reason: "must be 0 or 1".into(),
+            },
+            "InvalidParameter",
+            400,
+            "The parameter \"Status\" is invalid: must be 0 or 1.",
+        ),
+        (
+            ApiError::OperationDenied {
+                reason: NOT_RUNNING.into(),
+            },
+            "OperationDenied",
+            403,
+            "The job is not running, please check and try again later.",
+        ),
+        (
+            ApiError::Forbidden {
+                service: "edge transcoding",
+            },
+            "Forbidden",
+            403,
+            FORBIDDEN_MESSAGE,
+        ),
+        (
+            ApiError::JobNotFound {
+                cluster_id: "c1".into(),
+                job_id: "j1".into(),
+            },
+            "JobNotFound",
+            404,
+            "The job j1 does not exist in cluster c1, please check and try again later.",
+        ),
+        (
+            ApiError::TemplateNotFound {
+                template_id: "t1".into(),
+            },
+            "TemplateNotFound",
+            404,
+            "The template t1 does not exist",
+        ),
+        (
+            ApiError::UserTaskExceed { limit: 50 },
+            "UserTaskExceed",
+            400,
+            "The account already runs 50 edge transcoding jobs, the most it may, please check and try again later.",
+        ),
+        (
+            ApiError::UserQuotaExceed { limit: 500 },
+            "UserQuotaExceed",
+            403,
+            "Quota exceeded: the account already holds 500 edge transcoding jobs.",
+        ),
+        (
+            ApiError::InternalError {
+                detail: "boom".into(),
+            },
+            "InternalError",
+            500,
+            "boom, please try again later.",
+        ),
+    ];
+    for (error, code, status, message) in table {
+        assert_eq!(error.code(), code);
+        assert_eq!(error.http_status(), status, "{code}");
+        assert_eq!(error.to_string(), message);
+        let r = Rejection {
+            request_id: "R1".into(),
+            host_id: HOST_ID.into(),
+            error,
+        };
+        assert_body(&r, code, status, message);
+    }
+}
