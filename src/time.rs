@@ -119,7 +119,7 @@ pub mod wire {
     /// assert_eq!(serde_json::to_string(&At(t)).unwrap(), "\"2023-07-24T16:44:55Z\"");
     /// ```
     pub fn serialize<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&time.format("%Y-%m-%dT%H:%M:%SZ"))
+        s.serialize_str(&super::format_utc(time))
     }
 
     /// Reads a time in the strict wire format.
