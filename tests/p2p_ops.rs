@@ -1528,7 +1528,6 @@ fn update_rules_specific_to_a_live_source() {
 /// README precedence: "not found → wrong state → rules on the merged values (Update)". A
 /// running task refuses a SourceUrls change for its state before looking at the list.
 #[test]
-#[ignore = "bug: Update checks SourceUrls against the source type before the state, so a running task answers InvalidParameter instead of CodeTaskHasStarted"]
 fn update_running_state_check_precedes_the_source_list_rules() {
     let (mut fx, id, now) = task_in(St::Running);
     let req = UpdateLivePullToPushRequest {

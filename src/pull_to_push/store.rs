@@ -280,25 +280,26 @@ impl TaskStore {
         // Region locates the task; a different one asks to move it, which only a task that
         // has not started may do.
         let region = (u.task.region != spec.region).then_some(u.task.region);
-        let source = match &u.source_urls {
-            Some(urls) => Some(
-                spec.source
-                    .with_urls(urls)
-                    .map_err(|reason| ApiError::invalid("SourceUrls", reason))?,
-            ),
-            None => None,
-        };
-        let changes = TaskChanges {
+        // The state decides which fields may be sent at all, so it is checked first, on which
+        // fields are present; only then is a new list checked against the task's source type.
+        let mut changes = TaskChanges {
             region,
             start: u.start,
             end: u.end,
-            source,
+            source: u.source_urls.as_ref().map(|_| spec.source.clone()),
             repeat: u.repeat,
             offset: u.offset,
             callback_url: u.callback_url,
             file_index: u.file_index,
         };
         task.check_update(&changes)?;
+        if let Some(urls) = &u.source_urls {
+            changes.source = Some(
+                spec.source
+                    .with_urls(urls)
+                    .map_err(|reason| ApiError::invalid("SourceUrls", reason))?,
+            );
+        }
         if changes.start.is_some() || changes.end.is_some() {
             let start = changes.start.unwrap_or(spec.start);
             let end = changes.end.unwrap_or(spec.end);
