@@ -1154,3 +1154,463 @@ fn every_edge_error_variant_has_its_code_and_status() {
         assert_body(&r, code, status, message);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. Job state × operation, exhaustively (README lifecycle table)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JobState {
+    Fresh,
+    Running,
+    Stopped,
+    Deleted,
+    NeverExisted,
+}
+
+const STATES: [JobState; 5] = [
+    JobState::Fresh,
+    JobState::Running,
+    JobState::Stopped,
+    JobState::Deleted,
+    JobState::NeverExisted,
+];
+
+/// An engine with account A's job in `state`; returns the job id.
+fn engine_with(state: JobState) -> (Engine, String) {
+    let mut e = Engine::new(Config::default());
+    let id = match state {
+        JobState::Fresh => fresh_job(&mut e),
+        JobState::Running => running_job(&mut e),
+        JobState::Stopped => stopped_job(&mut e),
+        JobState::Deleted => deleted_job(&mut e),
+        JobState::NeverExisted => UNKNOWN_JOB.to_owned(),
+    };
+    drop(e.drain_events());
+    (e, id)
+}
+
+/// What the README's lifecycle table says a call does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ok,
+    Denied(&'static str),
+    NotFound,
+}
+
+fn expected(state: JobState, op: Op) -> Outcome {
+    use JobState::{Deleted, Fresh, NeverExisted, Running, Stopped};
+    match (state, op) {
+        (Deleted | NeverExisted, _) => Outcome::NotFound,
+        (_, Op::Get) => Outcome::Ok,
+        (Fresh | Stopped, Op::Update | Op::Start | Op::Delete) => Outcome::Ok,
+        (Fresh | Stopped, Op::Stop) => Outcome::Denied(NOT_RUNNING),
+        (Running, Op::Stop) => Outcome::Ok,
+        (Running, Op::Start) => Outcome::Denied(ALREADY_RUNNING),
+        (Running, Op::Update) => Outcome::Denied(UPDATE_RUNNING),
+        (Running, Op::Delete) => Outcome::Denied(DELETE_RUNNING),
+        (_, op) => unreachable!("{op:?} names no job"),
+    }
+}
+
+fn get_job(e: &mut Engine, job: &str) -> Value {
+    to_json(&e.get_edge_transcode_job(&a(), &get_req(job), t0()).unwrap())["Job"].clone()
+}
+
+#[test]
+fn every_job_state_against_every_job_operation() {
+    let later = t0() + TimeDelta::hours(1);
+    let later_text = "2024-05-01T10:00:00Z";
+    for state in STATES {
+        for op in [Op::Get, Op::Update, Op::Start, Op::Stop, Op::Delete] {
+            let (mut e, job) = engine_with(state);
+            let ctx = format!("{state:?} × {op:?}");
+            let before = (state != JobState::Deleted && state != JobState::NeverExisted)
+                .then(|| get_job(&mut e, &job));
+            match expected(state, op) {
+                Outcome::NotFound => {
+                    let r = assert_refused_changes_nothing(&mut e, |e| {
+                        op.run(e, &a(), &op.base(&job), later)
+                    });
+                    assert_body(&r, "JobNotFound", 404, &not_found_message(&job, CLUSTER));
+                }
+                Outcome::Denied(reason) => {
+                    let r = assert_refused_changes_nothing(&mut e, |e| {
+                        op.run(e, &a(), &op.base(&job), later)
+                    });
+                    assert_body(&r, "OperationDenied", 403, &denied_message(reason));
+                    assert_eq!(Some(get_job(&mut e, &job)), before, "{ctx}");
+                }
+                Outcome::Ok => {
+                    let before_state = e.state().clone();
+                    let body = op.run(&mut e, &a(), &op.base(&job), later).unwrap();
+                    let events = e.drain_events();
+                    let mut want = before.clone().unwrap();
+                    match op {
+                        Op::Get => {
+                            // Read-only: the body is the job as it was, nothing changed.
+                            assert_eq!(body["Job"], want, "{ctx}");
+                            assert!(events.is_empty(), "{ctx}");
+                            assert_eq!(e.state(), &before_state, "{ctx}");
+                            continue;
+                        }
+                        Op::Delete => {
+                            assert_eq!(body, json!({"RequestId": body["RequestId"]}));
+                            assert_eq!(events.len(), 1, "{ctx}");
+                            let r = Op::Get.refuse(&mut e, &a(), &Op::Get.base(&job));
+                            assert_eq!(r.code(), "JobNotFound", "{ctx}");
+                            assert!(list_ids(&mut e, &a(), &list_req()).is_empty());
+                            continue;
+                        }
+                        Op::Update => want["Name"] = json!("renamed"),
+                        Op::Start => {
+                            want["Status"] = json!("1");
+                            want["LastStartAt"] = json!(later_text);
+                        }
+                        Op::Stop => {
+                            want["Status"] = json!("0");
+                            want["LastStopAt"] = json!(later_text);
+                        }
+                        _ => unreachable!(),
+                    }
+                    assert_eq!(body["JobId"], json!(job), "{ctx}");
+                    assert_eq!(events.len(), 1, "{ctx}");
+                    assert_eq!(events[0].at, later);
+                    assert_eq!(events[0].account, a());
+                    assert_eq!(get_job(&mut e, &job), want, "{ctx}");
+                }
+            }
+            assert!(e.state().invariants_hold(), "{ctx}");
+        }
+    }
+}
+
+#[test]
+fn list_shows_jobs_in_both_statuses_and_hides_gone_ones() {
+    for state in STATES {
+        let (mut e, job) = engine_with(state);
+        let before = e.state().clone();
+        let listed = e.list_edge_transcode_job(&a(), &list_req(), t0()).unwrap();
+        assert_eq!(e.state(), &before);
+        assert!(e.drain_events().is_empty());
+        let ids: Vec<String> = listed
+            .job_list
+            .job
+            .iter()
+            .map(|j| j.job_id.to_string())
+            .collect();
+        let status = match state {
+            JobState::Fresh | JobState::Stopped => Some("0"),
+            JobState::Running => Some("1"),
+            JobState::Deleted | JobState::NeverExisted => None,
+        };
+        match status {
+            Some(status) => {
+                assert_eq!(ids, [job.as_str()], "{state:?}");
+                assert_eq!(listed.total_count, 1);
+                assert_eq!(listed.job_list.job[0].status.as_str(), status);
+            }
+            None => {
+                assert!(ids.is_empty(), "{state:?}");
+                assert_eq!(listed.total_count, 0);
+            }
+        }
+    }
+}
+
+#[test]
+fn stopped_job_can_go_round_the_lifecycle_again() {
+    let (mut e, job) = engine_with(JobState::Stopped);
+    let times: Vec<DateTime<Utc>> = (1..=4).map(|h| t0() + TimeDelta::hours(h)).collect();
+    e.start_edge_transcode_job(&a(), &start_req(&job), times[0])
+        .unwrap();
+    e.stop_edge_transcode_job(&a(), &stop_req(&job), times[1])
+        .unwrap();
+    e.start_edge_transcode_job(&a(), &start_req(&job), times[2])
+        .unwrap();
+    let view = get_job(&mut e, &job);
+    assert_eq!(view["Status"], "1");
+    assert_eq!(view["LastStartAt"], "2024-05-01T12:00:00Z");
+    assert_eq!(view["LastStopAt"], "2024-05-01T11:00:00Z");
+    e.stop_edge_transcode_job(&a(), &stop_req(&job), times[3])
+        .unwrap();
+    e.delete_edge_transcode_job(&a(), &delete_req(&job), times[3])
+        .unwrap();
+    assert_eq!(e.drain_events().len(), 5);
+    assert!(e.state().invariants_hold());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Precedence: missing → malformed → Forbidden → not found → wrong state → quota
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn missing_beats_malformed_in_every_operation() {
+    let mut e = Engine::new(Config::default());
+    for op in OPS {
+        let required = op.required();
+        let last = required[required.len() - 1];
+        // The last required field missing, every earlier field and every optional field
+        // malformed: still MissingParameter, naming the missing field.
+        let mut fields = with(&op.base(UNKNOWN_JOB), last, Value::Null);
+        for (field, bad) in malformed(op) {
+            if field != last {
+                fields = with(&fields, field, bad);
+            }
+        }
+        let r = op.refuse(&mut e, &a(), &fields);
+        assert_body(&r, "MissingParameter", 400, &missing_message(last));
+    }
+}
+
+#[test]
+fn within_a_class_the_first_field_of_the_table_wins() {
+    let mut e = Engine::new(Config::default());
+    // Everything missing: the first required field.
+    for op in OPS {
+        let r = op.refuse(&mut e, &a(), &json!({}));
+        assert_body(
+            &r,
+            "MissingParameter",
+            400,
+            &missing_message(op.required()[0]),
+        );
+    }
+    // Create: Name and StreamOutput missing → Name.
+    let fields = with(
+        &with(&Op::Create.base(""), "Name", Value::Null),
+        "StreamOutput",
+        json!(""),
+    );
+    let r = Op::Create.refuse(&mut e, &a(), &fields);
+    assert_body(&r, "MissingParameter", 400, &missing_message("Name"));
+    // Malformed fields: the first in table order, whatever order they were written in.
+    type Fields<'a> = &'a [(&'a str, Value)];
+    let cases: [(Op, Fields, &str); 4] = [
+        (
+            Op::Create,
+            &[
+                ("StreamOutput", json!("ftp://h/a/b")),
+                ("TemplateId", json!("a b")),
+                ("Name", json!("a b")),
+            ],
+            "Name",
+        ),
+        (
+            Op::Update,
+            &[
+                ("StreamOutput", json!("")),
+                ("StreamInput", json!("http://x/a/b")),
+            ],
+            "StreamInput",
+        ),
+        (
+            Op::List,
+            &[
+                ("SortBy", json!("up")),
+                ("PageSize", json!(0)),
+                ("PageNo", json!(0)),
+                ("Type", json!("x")),
+                ("Status", json!(3)),
+                ("Keyword", json!("\u{7}")),
+            ],
+            "Keyword",
+        ),
+        (
+            Op::ListTemplates,
+            &[
+                ("SortBy", json!("up")),
+                ("PageSize", json!(0)),
+                ("VideoCodec", json!("x")),
+                ("Type", json!("x")),
+            ],
+            "Type",
+        ),
+    ];
+    for (op, bad, first) in cases {
+        let mut fields = op.base(UNKNOWN_JOB);
+        for (field, value) in bad {
+            fields = with(&fields, field, value.clone());
+        }
+        let r = op.refuse(&mut e, &a(), &fields);
+        assert_invalid(&r, first);
+    }
+}
+
+#[test]
+fn missing_and_malformed_beat_forbidden() {
+    let mut e = Engine::new(only(&[&a()]));
+    for op in OPS {
+        let field = op.required()[op.required().len() - 1];
+        let missing = with(&op.base(UNKNOWN_JOB), field, Value::Null);
+        let r = op.refuse(&mut e, &b(), &missing);
+        assert_body(&r, "MissingParameter", 400, &missing_message(field));
+        let broken = with(&op.base(UNKNOWN_JOB), "ClusterId", json!("bad cluster"));
+        let r = op.refuse(&mut e, &b(), &broken);
+        assert_invalid(&r, "ClusterId");
+    }
+}
+
+#[test]
+fn forbidden_beats_not_found_and_quota() {
+    // B holds one job (quota 1, running limit 1) and runs it; then B loses the entitlement.
+    let mut open = Engine::new(limits(1, 1));
+    let running = create(&mut open, &b(), "running", t0());
+    open.start_edge_transcode_job(&b(), &start_req(&running), t0())
+        .unwrap();
+    let mut e = Engine::restore(
+        Config {
+            edge_limits: EdgeLimits {
+                max_jobs: 1,
+                max_running_jobs: 1,
+            },
+            ..only(&[&a()])
+        },
+        open.snapshot(),
+    );
+    let unknown_template = with(&Op::Create.base(""), "TemplateId", json!("nope"));
+    let cases = [
+        (Op::Create, Op::Create.base("")),    // would be UserQuotaExceed
+        (Op::Create, unknown_template),       // would be TemplateNotFound
+        (Op::Get, Op::Get.base(UNKNOWN_JOB)), // would be JobNotFound
+        (Op::Start, Op::Start.base(UNKNOWN_JOB)),
+        (Op::Stop, Op::Stop.base(UNKNOWN_JOB)),
+        (Op::Delete, Op::Delete.base(UNKNOWN_JOB)),
+        (
+            Op::Update,
+            with(&Op::Update.base(UNKNOWN_JOB), "TemplateId", json!("nope")),
+        ),
+        (
+            Op::GetTemplate,
+            with(&Op::GetTemplate.base(""), "TemplateId", json!("nope")),
+        ),
+        (Op::Start, Op::Start.base(&running)), // would be OperationDenied
+        (Op::Delete, Op::Delete.base(&running)),
+    ];
+    for (op, fields) in &cases {
+        let r = op.refuse(&mut e, &b(), fields);
+        assert_body(&r, "Forbidden", 403, FORBIDDEN_MESSAGE);
+    }
+}
+
+#[test]
+fn not_found_beats_wrong_state_and_quota() {
+    // Running limit reached, job quota reached.
+    let mut e = Engine::new(limits(1, 1));
+    let running = running_job(&mut e);
+    let cases = [
+        (Op::Start, Op::Start.base(UNKNOWN_JOB)),
+        (Op::Stop, Op::Stop.base(UNKNOWN_JOB)),
+        (Op::Delete, Op::Delete.base(UNKNOWN_JOB)),
+        (
+            Op::Update,
+            with(&Op::Update.base(UNKNOWN_JOB), "TemplateId", json!("nope")),
+        ),
+    ];
+    for (op, fields) in &cases {
+        let r = op.refuse(&mut e, &a(), fields);
+        assert_body(
+            &r,
+            "JobNotFound",
+            404,
+            &not_found_message(UNKNOWN_JOB, CLUSTER),
+        );
+    }
+    // The running job, named in another cluster, is not found rather than denied.
+    for op in [Op::Start, Op::Update, Op::Delete] {
+        let fields = with(&op.base(&running), "ClusterId", json!("cluster-2"));
+        let r = op.refuse(&mut e, &a(), &fields);
+        assert_body(
+            &r,
+            "JobNotFound",
+            404,
+            &not_found_message(&running, "cluster-2"),
+        );
+    }
+}
+
+#[test]
+fn wrong_state_beats_quota_and_unknown_template() {
+    let mut e = Engine::new(limits(1, 1));
+    let running = running_job(&mut e);
+    // Start of the running job at the running limit: denied, not UserTaskExceed.
+    let r = Op::Start.refuse(&mut e, &a(), &Op::Start.base(&running));
+    assert_body(&r, "OperationDenied", 403, &denied_message(ALREADY_RUNNING));
+    // Update of a running job with an unknown TemplateId: denied, not TemplateNotFound.
+    let fields = with(
+        &Op::Update.base(&running),
+        "TemplateId",
+        json!("no-such-template"),
+    );
+    let r = Op::Update.refuse(&mut e, &a(), &fields);
+    assert_body(&r, "OperationDenied", 403, &denied_message(UPDATE_RUNNING));
+}
+
+#[test]
+fn create_checks_the_template_before_the_job_quota() {
+    let mut e = Engine::new(limits(1, 1));
+    fresh_job(&mut e);
+    let fields = with(
+        &Op::Create.base(""),
+        "TemplateId",
+        json!("no-such-template"),
+    );
+    let r = Op::Create.refuse(&mut e, &a(), &fields);
+    assert_body(
+        &r,
+        "TemplateNotFound",
+        404,
+        "The template no-such-template does not exist",
+    );
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_body(
+        &r,
+        "UserQuotaExceed",
+        403,
+        "Quota exceeded: the account already holds 1 edge transcoding jobs.",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Tenancy: another account's job does not exist for you
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn another_accounts_job_is_not_found_and_not_listed() {
+    for state in [JobState::Fresh, JobState::Running, JobState::Stopped] {
+        let (mut e, job) = engine_with(state);
+        let owner_view = get_job(&mut e, &job);
+        for op in [Op::Get, Op::Update, Op::Start, Op::Stop, Op::Delete] {
+            let r = op.refuse(&mut e, &b(), &op.base(&job));
+            // Exactly as for an id that never existed: nothing leaks.
+            assert_body(&r, "JobNotFound", 404, &not_found_message(&job, CLUSTER));
+        }
+        for req in [
+            list_req(),
+            ListEdgeTranscodeJobRequest {
+                keyword: s(&job),
+                ..list_req()
+            },
+        ] {
+            let listed = e.list_edge_transcode_job(&b(), &req, t0()).unwrap();
+            assert_eq!(listed.total_count, 0);
+            assert!(listed.job_list.job.is_empty());
+        }
+        // The owner still sees the job as it was.
+        assert_eq!(get_job(&mut e, &job), owner_view, "{state:?}");
+        assert_eq!(list_ids(&mut e, &a(), &list_req()), [job.as_str()]);
+    }
+}
+
+#[test]
+fn accounts_keep_separate_jobs_in_the_same_cluster() {
+    let mut e = Engine::new(Config::default());
+    let ja = create(&mut e, &a(), "same_name", t0());
+    let jb = create(&mut e, &b(), "same_name", t0());
+    assert_ne!(ja, jb);
+    assert_eq!(list_ids(&mut e, &a(), &list_req()), [ja.as_str()]);
+    assert_eq!(list_ids(&mut e, &b(), &list_req()), [jb.as_str()]);
+    e.start_edge_transcode_job(&b(), &start_req(&jb), t0())
+        .unwrap();
+    assert_eq!(get_job(&mut e, &ja)["Status"], "0");
+}
