@@ -7,12 +7,12 @@
 #![allow(dead_code)] // TEMP: helpers used by later parts
 
 use chrono::{DateTime, TimeDelta, Utc};
-use live_lifecycle::edge::EdgeLimits;
 use live_lifecycle::edge::{
     CreateEdgeTranscodeJobRequest, DeleteEdgeTranscodeJobRequest, GetEdgeTranscodeJobRequest,
     GetEdgeTranscodeTemplateRequest, ListEdgeTranscodeJobRequest, ListEdgeTranscodeTemplateRequest,
     StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, UpdateEdgeTranscodeJobRequest,
 };
+use live_lifecycle::edge::{EdgeLimits, Template, TemplateCatalogue};
 use live_lifecycle::ids::{AccountId, IdGenerator, IdKind};
 use live_lifecycle::time::parse_utc;
 use live_lifecycle::{Access, ApiError, Config, Engine, Rejection, State};
@@ -1613,4 +1613,471 @@ fn accounts_keep_separate_jobs_in_the_same_cluster() {
     e.start_edge_transcode_job(&b(), &start_req(&jb), t0())
         .unwrap();
     assert_eq!(get_job(&mut e, &ja)["Status"], "0");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Listing jobs and templates
+// ---------------------------------------------------------------------------------------------
+
+/// Creates a job with this name and template at `now`; returns its id.
+fn create_with(e: &mut Engine, name: &str, template: &str, now: DateTime<Utc>) -> String {
+    e.create_edge_transcode_job(&a(), &create_req(name, template), now)
+        .unwrap()
+        .job_id
+        .to_string()
+}
+
+fn list_with(
+    e: &mut Engine,
+    req: ListEdgeTranscodeJobRequest,
+    now: DateTime<Utc>,
+) -> (u64, Vec<String>) {
+    drop(e.drain_events());
+    let before = e.state().clone();
+    let listed = e.list_edge_transcode_job(&a(), &req, now).unwrap();
+    // List is read-only.
+    assert_eq!(e.state(), &before);
+    assert!(e.drain_events().is_empty());
+    let ids = listed
+        .job_list
+        .job
+        .iter()
+        .map(|j| j.job_id.to_string())
+        .collect();
+    (listed.total_count, ids)
+}
+
+#[test]
+fn list_keyword_is_the_exact_id_or_a_case_insensitive_part_of_the_name() {
+    let mut e = Engine::new(Config::default());
+    let evening = create_with(&mut e, "Evening_News", T01, t0());
+    let morning = create_with(&mut e, "morning_news", T01, t0());
+    let sports = create_with(&mut e, "sports", T01, t0());
+    let chinese = create_with(&mut e, "晚间新闻", T01, t0());
+    let asc = |keyword: &str| ListEdgeTranscodeJobRequest {
+        keyword: s(keyword),
+        sort_by: s("asc"),
+        ..list_req()
+    };
+    let cases: Vec<(String, Vec<&String>)> = vec![
+        ("NEWS".into(), vec![&evening, &morning]),
+        ("news".into(), vec![&evening, &morning]),
+        ("ening_n".into(), vec![&evening]),
+        ("_".into(), vec![&evening, &morning]),
+        ("新闻".into(), vec![&chinese]),
+        ("".into(), vec![&evening, &morning, &sports, &chinese]),
+        // Not trimmed: no name holds a space.
+        (" news".into(), vec![]),
+        ("weather".into(), vec![]),
+        // The exact id, case-sensitive; a part of an id is not a match.
+        (sports.clone(), vec![&sports]),
+        (sports.to_uppercase(), vec![]),
+        (sports[..8].to_owned(), vec![]),
+        // 255 characters is the longest keyword accepted.
+        ("n".repeat(255), vec![]),
+    ];
+    for (keyword, want) in cases {
+        let (total, ids) = list_with(&mut e, asc(&keyword), t0());
+        let want: Vec<String> = want.into_iter().cloned().collect();
+        assert_eq!(ids, want, "keyword {keyword:?}");
+        assert_eq!(total, want.len() as u64);
+    }
+}
+
+#[test]
+fn list_filters_by_status_and_type_together() {
+    let mut e = Engine::new(Config::default());
+    let common = create_with(&mut e, "c", T01, t0());
+    let nbhd = create_with(&mut e, "n", T05, t0());
+    let uhd = create_with(&mut e, "u", T08, t0());
+    let common_running = create_with(&mut e, "cr", T02, t0());
+    e.start_edge_transcode_job(&a(), &start_req(&common_running), t0())
+        .unwrap();
+    e.start_edge_transcode_job(&a(), &start_req(&uhd), t0())
+        .unwrap();
+    let req = |status: Option<i64>, kind: Option<&str>| ListEdgeTranscodeJobRequest {
+        status,
+        transcode_type: kind.map(str::to_owned),
+        sort_by: s("asc"),
+        ..list_req()
+    };
+    let cases = [
+        (None, None, vec![&common, &nbhd, &uhd, &common_running]),
+        (Some(0), None, vec![&common, &nbhd]),
+        (Some(1), None, vec![&uhd, &common_running]),
+        (None, Some("common"), vec![&common, &common_running]),
+        (None, Some("nbhd-2"), vec![&nbhd]),
+        (None, Some("ultra-hd"), vec![&uhd]),
+        (None, Some(""), vec![&common, &nbhd, &uhd, &common_running]),
+        (Some(1), Some("common"), vec![&common_running]),
+        (Some(1), Some("nbhd-2"), vec![]),
+        (Some(0), Some("ultra-hd"), vec![]),
+    ];
+    for (status, kind, want) in cases {
+        let (total, ids) = list_with(&mut e, req(status, kind), t0());
+        let want: Vec<String> = want.into_iter().cloned().collect();
+        assert_eq!(ids, want, "status {status:?} type {kind:?}");
+        assert_eq!(total, want.len() as u64);
+    }
+    // The Type of a job follows its template after an update.
+    e.update_edge_transcode_job(
+        &a(),
+        &UpdateEdgeTranscodeJobRequest {
+            template_id: s(T05),
+            ..update_req(&common)
+        },
+        t0(),
+    )
+    .unwrap();
+    let (_, ids) = list_with(&mut e, req(None, Some("nbhd-2")), t0());
+    assert_eq!(ids, [common.as_str(), nbhd.as_str()]);
+}
+
+#[test]
+fn list_sorts_by_create_time_with_creation_order_breaking_ties() {
+    let mut e = Engine::new(Config::default());
+    let hour = |h: i64| t0() + TimeDelta::hours(h);
+    // Created out of time order; three share one `now`.
+    let late = create_with(&mut e, "late", T01, hour(5));
+    let tie1 = create_with(&mut e, "tie1", T01, hour(2));
+    let early = create_with(&mut e, "early", T01, hour(1));
+    let tie2 = create_with(&mut e, "tie2", T01, hour(2));
+    let tie3 = create_with(&mut e, "tie3", T01, hour(2));
+    let asc = vec![&early, &tie1, &tie2, &tie3, &late];
+    let asc: Vec<String> = asc.into_iter().cloned().collect();
+    let mut desc = asc.clone();
+    desc.reverse();
+    let now = hour(6);
+    let sorted = |sort: Option<&str>| ListEdgeTranscodeJobRequest {
+        sort_by: sort.map(str::to_owned),
+        ..list_req()
+    };
+    assert_eq!(list_with(&mut e, sorted(Some("asc")), now).1, asc);
+    assert_eq!(list_with(&mut e, sorted(Some("desc")), now).1, desc);
+    // The default, and an empty SortBy, are desc.
+    assert_eq!(list_with(&mut e, sorted(None), now).1, desc);
+    assert_eq!(list_with(&mut e, sorted(Some("")), now).1, desc);
+    // Operating a job does not move it: the order is by creation.
+    e.start_edge_transcode_job(&a(), &start_req(&early), hour(6))
+        .unwrap();
+    assert_eq!(list_with(&mut e, sorted(Some("asc")), now).1, asc);
+}
+
+#[test]
+fn list_orders_by_the_full_precision_of_now() {
+    let mut e = Engine::new(Config::default());
+    let ms = |m: i64| t0() + TimeDelta::milliseconds(m);
+    // Both print as 09:00:00, but the second was created earlier within that second.
+    let later = create_with(&mut e, "later", T01, ms(700));
+    let earlier = create_with(&mut e, "earlier", T01, ms(500));
+    let req = ListEdgeTranscodeJobRequest {
+        sort_by: s("asc"),
+        ..list_req()
+    };
+    let listed = e.list_edge_transcode_job(&a(), &req, ms(900)).unwrap();
+    let ids: Vec<&str> = listed
+        .job_list
+        .job
+        .iter()
+        .map(|j| j.job_id.as_str())
+        .collect();
+    assert_eq!(ids, [earlier.as_str(), later.as_str()]);
+    for job in &listed.job_list.job {
+        assert_eq!(to_json(job)["CreateTime"], "2024-05-01T09:00:00Z");
+    }
+}
+
+#[test]
+fn list_pages_and_counts_every_match() {
+    let mut e = Engine::new(Config::default());
+    let all: Vec<String> = (0..25)
+        .map(|i| {
+            create_with(
+                &mut e,
+                &format!("job{i}"),
+                T01,
+                t0() + TimeDelta::seconds(i),
+            )
+        })
+        .collect();
+    let page = |no: Option<i64>, size: Option<i64>| ListEdgeTranscodeJobRequest {
+        page_no: no,
+        page_size: size,
+        sort_by: s("asc"),
+        ..list_req()
+    };
+    // Default page: the first 10.
+    assert_eq!(
+        list_with(&mut e, page(None, None), t0()),
+        (25, all[..10].to_vec())
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(2), None), t0()),
+        (25, all[10..20].to_vec())
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(3), Some(10)), t0()),
+        (25, all[20..].to_vec())
+    );
+    // Past the end: empty, still counting all.
+    assert_eq!(
+        list_with(&mut e, page(Some(4), Some(10)), t0()),
+        (25, vec![])
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(2_147_483_647), Some(100)), t0()),
+        (25, vec![])
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(1), Some(100)), t0()),
+        (25, all.clone())
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(7), Some(4)), t0()),
+        (25, all[24..].to_vec())
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(13), Some(2)), t0()),
+        (25, all[24..].to_vec())
+    );
+    assert_eq!(
+        list_with(&mut e, page(Some(25), Some(1)), t0()),
+        (25, all[24..].to_vec())
+    );
+    // Paging applies after the filters and the order.
+    let filtered = ListEdgeTranscodeJobRequest {
+        keyword: s("job1"), // job1, job10..job19
+        page_no: Some(2),
+        page_size: Some(4),
+        sort_by: s("desc"),
+        ..list_req()
+    };
+    let mut want: Vec<String> = std::iter::once(&all[1])
+        .chain(&all[10..20])
+        .cloned()
+        .collect();
+    want.reverse();
+    assert_eq!(list_with(&mut e, filtered, t0()), (11, want[4..8].to_vec()));
+    // PageSize 0 and 101 (and PageNo 0) are invalid.
+    for (no, size, field) in [
+        (None, Some(0), "PageSize"),
+        (None, Some(101), "PageSize"),
+        (Some(0), None, "PageNo"),
+    ] {
+        let req = to_json(&page(no, size));
+        let r = Op::List.refuse(&mut e, &a(), &req);
+        assert_invalid(&r, field);
+    }
+}
+
+#[test]
+fn list_only_shows_one_cluster() {
+    let mut e = Engine::new(Config::default());
+    let here = fresh_job(&mut e);
+    let fields = with(&Op::Create.base(""), "ClusterId", json!("cluster-2"));
+    let there = Op::Create.run(&mut e, &a(), &fields, t0()).unwrap()["JobId"].clone();
+    assert_eq!(list_with(&mut e, list_req(), t0()), (1, vec![here]));
+    let other = ListEdgeTranscodeJobRequest {
+        cluster_id: s("cluster-2"),
+        ..list_req()
+    };
+    assert_eq!(
+        list_with(&mut e, other, t0()),
+        (1, vec![there.as_str().unwrap().to_owned()])
+    );
+    let empty = ListEdgeTranscodeJobRequest {
+        cluster_id: s("never-used"),
+        ..list_req()
+    };
+    assert_eq!(list_with(&mut e, empty, t0()), (0, vec![]));
+}
+
+#[test]
+fn list_window_is_180_days_since_creation_or_last_operation() {
+    let day = |d: i64| t0() + TimeDelta::days(d);
+    let second = TimeDelta::seconds(1);
+    let mut e = Engine::new(limits(4, 4));
+    let idle = create_with(&mut e, "idle", T01, t0());
+    let runner = create_with(&mut e, "runner", T01, t0());
+    let started = create_with(&mut e, "started", T01, t0());
+    let updated = create_with(&mut e, "updated", T01, t0());
+    e.start_edge_transcode_job(&a(), &start_req(&runner), t0())
+        .unwrap();
+    // Day 100: one job is started (and stopped on day 150), one updated with no field to
+    // change (which still counts as operating it).
+    e.start_edge_transcode_job(&a(), &start_req(&started), day(100))
+        .unwrap();
+    e.update_edge_transcode_job(&a(), &update_req(&updated), day(100))
+        .unwrap();
+    e.stop_edge_transcode_job(&a(), &stop_req(&started), day(150))
+        .unwrap();
+    // Reads and refusals do not count as operating.
+    e.get_edge_transcode_job(&a(), &get_req(&idle), day(170))
+        .unwrap();
+    list_with(&mut e, list_req(), day(170));
+    let r = Op::Stop.refuse(&mut e, &a(), &Op::Stop.base(&idle));
+    assert_eq!(r.code(), "OperationDenied");
+    let r = Op::Start.refuse(&mut e, &a(), &Op::Start.base(&runner));
+    assert_eq!(r.code(), "OperationDenied");
+    let asc = || ListEdgeTranscodeJobRequest {
+        sort_by: s("asc"),
+        ..list_req()
+    };
+    let ids = |v: &[&String]| -> Vec<String> { v.iter().map(|s| (*s).clone()).collect() };
+    // The boundary is included.
+    let everything = ids(&[&idle, &runner, &started, &updated]);
+    assert_eq!(list_with(&mut e, asc(), day(180)), (4, everything));
+    assert_eq!(
+        list_with(&mut e, asc(), day(180) + second),
+        (2, ids(&[&started, &updated]))
+    );
+    assert_eq!(
+        list_with(&mut e, asc(), day(280)),
+        (2, ids(&[&started, &updated]))
+    );
+    assert_eq!(
+        list_with(&mut e, asc(), day(280) + second),
+        (1, ids(&[&started]))
+    );
+    assert_eq!(list_with(&mut e, asc(), day(330)), (1, ids(&[&started])));
+    assert_eq!(list_with(&mut e, asc(), day(330) + second), (0, vec![]));
+    // Outside the window a job still exists: it counts toward the quota, and Get, Start,
+    // Stop, Update and Delete find it; operating it brings it back into the list.
+    let far = day(400);
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_eq!(r.code(), "UserQuotaExceed");
+    e.get_edge_transcode_job(&a(), &get_req(&idle), far)
+        .unwrap();
+    assert_eq!(list_with(&mut e, asc(), far), (0, vec![]));
+    e.start_edge_transcode_job(&a(), &start_req(&idle), far)
+        .unwrap();
+    e.stop_edge_transcode_job(&a(), &stop_req(&runner), far)
+        .unwrap();
+    e.update_edge_transcode_job(&a(), &update_req(&updated), far)
+        .unwrap();
+    assert_eq!(
+        list_with(&mut e, asc(), far),
+        (3, ids(&[&idle, &runner, &updated]))
+    );
+    e.delete_edge_transcode_job(&a(), &delete_req(&started), far)
+        .unwrap();
+    e.delete_edge_transcode_job(&a(), &delete_req(&updated), far)
+        .unwrap();
+    assert_eq!(list_with(&mut e, asc(), far), (2, ids(&[&idle, &runner])));
+}
+
+fn tpl_ids(e: &mut Engine, req: ListEdgeTranscodeTemplateRequest) -> (u64, Vec<String>) {
+    let listed = e.list_edge_transcode_template(&a(), &req, t0()).unwrap();
+    let ids = listed
+        .template_list
+        .template
+        .iter()
+        .map(|t| t.template_id.to_string())
+        .collect();
+    (listed.total_count, ids)
+}
+
+/// Default-catalogue template ids by their last digit.
+fn tids(suffixes: &str) -> Vec<String> {
+    suffixes
+        .chars()
+        .map(|c| format!("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c0{c}"))
+        .collect()
+}
+
+#[test]
+fn template_list_filters_sorts_and_pages() {
+    let mut e = Engine::new(Config::default());
+    let req = |keyword: Option<&str>, kind: Option<&str>, codec: Option<&str>| {
+        ListEdgeTranscodeTemplateRequest {
+            keyword: keyword.map(str::to_owned),
+            transcode_type: kind.map(str::to_owned),
+            video_codec: codec.map(str::to_owned),
+            sort_by: s("asc"),
+            ..tpl_list_req()
+        }
+    };
+    let cases = [
+        (None, None, None, "12345678"),
+        (Some(""), Some(""), Some(""), "12345678"),
+        (Some("H265"), None, None, "368"),
+        (Some("ULTRA"), None, None, "78"),
+        (Some("-source"), None, None, "4"),
+        (Some(T05), None, None, "5"),
+        (Some(&T05[..20]), None, None, ""),
+        (None, Some("common"), None, "1234"),
+        (None, Some("nbhd-2"), None, "56"),
+        (None, Some("ultra-hd"), None, "78"),
+        (None, None, Some("H.264"), "12457"),
+        (None, None, Some("H.265"), "368"),
+        (None, Some("common"), Some("H.265"), "3"),
+        (Some("1080p"), Some("common"), Some("H.264"), "2"),
+        (Some("1080p"), Some("ultra-hd"), None, ""),
+    ];
+    for (keyword, kind, codec, want) in cases {
+        let (total, ids) = tpl_ids(&mut e, req(keyword, kind, codec));
+        assert_eq!(ids, tids(want), "{keyword:?} {kind:?} {codec:?}");
+        assert_eq!(total, want.len() as u64);
+    }
+    // Order: desc by default and when empty.
+    for sort in [None, Some(""), Some("desc")] {
+        let r = ListEdgeTranscodeTemplateRequest {
+            sort_by: sort.map(str::to_owned),
+            ..tpl_list_req()
+        };
+        assert_eq!(tpl_ids(&mut e, r), (8, tids("87654321")));
+    }
+    // Paging: default size 10; pages of 3; past the end empty; TotalCount counts all.
+    let page = |no: i64, size: i64| ListEdgeTranscodeTemplateRequest {
+        page_no: Some(no),
+        page_size: Some(size),
+        sort_by: s("asc"),
+        ..tpl_list_req()
+    };
+    assert_eq!(tpl_ids(&mut e, page(1, 3)), (8, tids("123")));
+    assert_eq!(tpl_ids(&mut e, page(2, 3)), (8, tids("456")));
+    assert_eq!(tpl_ids(&mut e, page(3, 3)), (8, tids("78")));
+    assert_eq!(tpl_ids(&mut e, page(4, 3)), (8, vec![]));
+    assert_eq!(tpl_ids(&mut e, page(2, 100)), (8, vec![]));
+    // The cluster does not change what is found.
+    let elsewhere = ListEdgeTranscodeTemplateRequest {
+        cluster_id: s("any-other-cluster"),
+        ..page(1, 3)
+    };
+    assert_eq!(tpl_ids(&mut e, elsewhere), (8, tids("123")));
+    let got = e
+        .get_edge_transcode_template(
+            &a(),
+            &GetEdgeTranscodeTemplateRequest {
+                cluster_id: s("any-other-cluster"),
+                template_id: s(T05),
+            },
+            t0(),
+        )
+        .unwrap();
+    assert_eq!(got.template.name, "nbhd2-h264-720p");
+    // Nothing listed or read changed anything.
+    assert_eq!(e.state(), &State::default());
+    assert!(e.drain_events().is_empty());
+}
+
+#[test]
+fn template_list_breaks_create_time_ties_by_template_id() {
+    let base = TemplateCatalogue::default().iter().next().unwrap().clone();
+    let make = |id: &str| Template {
+        template_id: id.try_into().unwrap(),
+        name: format!("tpl-{id}"),
+        ..base.clone()
+    };
+    let catalogue = TemplateCatalogue::new(vec![make("b"), make("c"), make("a")]).unwrap();
+    let mut e = Engine::new(Config {
+        templates: catalogue,
+        ..Config::default()
+    });
+    let sorted = |sort: &str| ListEdgeTranscodeTemplateRequest {
+        sort_by: s(sort),
+        ..tpl_list_req()
+    };
+    assert_eq!(tpl_ids(&mut e, sorted("asc")).1, ["a", "b", "c"]);
+    assert_eq!(tpl_ids(&mut e, sorted("desc")).1, ["c", "b", "a"]);
 }
