@@ -12,10 +12,12 @@ use live_lifecycle::edge::{
     GetEdgeTranscodeTemplateRequest, ListEdgeTranscodeJobRequest, ListEdgeTranscodeTemplateRequest,
     StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, UpdateEdgeTranscodeJobRequest,
 };
-use live_lifecycle::edge::{EdgeLimits, Template, TemplateCatalogue};
+use live_lifecycle::edge::{
+    EdgeLimits, JobStatus, SortOrder, Template, TemplateCatalogue, TranscodeType, VideoCodec,
+};
 use live_lifecycle::ids::{AccountId, IdGenerator, IdKind};
 use live_lifecycle::time::parse_utc;
-use live_lifecycle::{Access, ApiError, Config, Engine, Rejection, State};
+use live_lifecycle::{Access, ApiError, Change, Config, Engine, Event, Rejection, Snapshot, State};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -2080,4 +2082,649 @@ fn template_list_breaks_create_time_ties_by_template_id() {
     };
     assert_eq!(tpl_ids(&mut e, sorted("asc")).1, ["a", "b", "c"]);
     assert_eq!(tpl_ids(&mut e, sorted("desc")).1, ["c", "b", "a"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Replay and snapshots
+// ---------------------------------------------------------------------------------------------
+
+/// A history over two accounts and two clusters with every kind of change, a few refusals,
+/// and sub-second times; returns the engine with its events not yet drained.
+fn busy_engine(config: Config) -> Engine {
+    let mut e = Engine::new(config);
+    let ms = |m: i64| t0() + TimeDelta::milliseconds(m);
+    let j1 = create_with(&mut e, "one", T01, ms(100));
+    let j2 = create_with(&mut e, "two", T05, ms(200));
+    let j3 = create(&mut e, &b(), "three", ms(300));
+    let c2 = with(&Op::Create.base(""), "ClusterId", json!("cluster-2"));
+    Op::Create.run(&mut e, &a(), &c2, ms(400)).unwrap();
+    e.start_edge_transcode_job(&a(), &start_req(&j1), ms(1_500))
+        .unwrap();
+    e.start_edge_transcode_job(&b(), &start_req(&j3), ms(1_600))
+        .unwrap();
+    // Refusals in between change nothing and record nothing.
+    assert!(
+        e.delete_edge_transcode_job(&a(), &delete_req(&j1), ms(1_700))
+            .is_err()
+    );
+    assert!(
+        e.create_edge_transcode_job(&a(), &create_req("x", "nope"), ms(1_700))
+            .is_err()
+    );
+    e.stop_edge_transcode_job(&a(), &stop_req(&j1), ms(2_500))
+        .unwrap();
+    let update = UpdateEdgeTranscodeJobRequest {
+        name: s("two_renamed"),
+        template_id: s(T08),
+        stream_output: s("rtmps://push.example.com/live/x?k=v"),
+        ..update_req(&j2)
+    };
+    e.update_edge_transcode_job(&a(), &update, ms(3_000))
+        .unwrap();
+    e.delete_edge_transcode_job(&a(), &delete_req(&j2), ms(4_000))
+        .unwrap();
+    e
+}
+
+#[test]
+fn replaying_the_drained_events_rebuilds_the_state() {
+    let mut e = busy_engine(Config::default());
+    let events = e.drain_events();
+    // 4 creates, 2 starts, 1 stop, 1 update, 1 delete; the refusals recorded nothing.
+    assert_eq!(events.len(), 9);
+    assert!(events.iter().all(|ev| ev.at >= t0()));
+    let replayed = Engine::replay(Config::default(), &events).unwrap();
+    assert_eq!(replayed.state(), e.state());
+    assert!(replayed.state().invariants_hold());
+    // The log survives a serde_json round trip.
+    let text = serde_json::to_string(&events).unwrap();
+    let back: Vec<Event> = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, events);
+    assert_eq!(
+        Engine::replay(Config::default(), &back).unwrap().state(),
+        e.state()
+    );
+    // Replaying in parts gives the same state as in one go.
+    let mut first = Engine::replay(Config::default(), &events[..5]).unwrap();
+    assert_ne!(first.state(), e.state());
+    drop(first.drain_events());
+    let whole = Engine::replay(Config::default(), events.iter()).unwrap();
+    assert_eq!(whole.state(), e.state());
+}
+
+#[test]
+fn a_replayed_engine_issues_the_next_job_id_of_the_original() {
+    let mut e = busy_engine(Config::default());
+    let events = e.drain_events();
+    let mut replayed = Engine::replay(Config::default(), &events).unwrap();
+    let next = e
+        .create_edge_transcode_job(&a(), &create_req("next", T01), t0())
+        .unwrap();
+    let again = replayed
+        .create_edge_transcode_job(&a(), &create_req("next", T01), t0())
+        .unwrap();
+    assert_eq!(next.job_id, again.job_id);
+    assert_eq!(e.state(), replayed.state());
+}
+
+#[test]
+fn replay_refuses_a_log_that_is_not_a_history() {
+    let mut e = busy_engine(Config::default());
+    let events = e.drain_events();
+    // A job created twice.
+    let twice = [events[0].clone(), events[0].clone()];
+    let err = Engine::replay(Config::default(), &twice).unwrap_err();
+    assert_eq!(err.index, 1);
+    assert_eq!(err.error.code(), "InternalError");
+    // A stop whose start is missing (events[4] is the first start, events[6] its stop).
+    let gap: Vec<Event> = events
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 4)
+        .map(|(_, ev)| ev.clone())
+        .collect();
+    let err = Engine::replay(Config::default(), &gap).unwrap_err();
+    assert_eq!(err.index, 5);
+    assert_eq!(
+        err.error,
+        ApiError::OperationDenied {
+            reason: NOT_RUNNING.into()
+        }
+    );
+    // A change of a job that was never created.
+    let err = Engine::replay(Config::default(), &events[4..]).unwrap_err();
+    assert_eq!((err.index, err.error.code()), (0, "JobNotFound"));
+}
+
+#[test]
+fn snapshot_through_json_restores_the_state_and_the_next_ids() {
+    let mut e = busy_engine(Config::default());
+    drop(e.drain_events());
+    let snapshot = e.snapshot();
+    let text = serde_json::to_string(&snapshot).unwrap();
+    // Deterministic: the same engine gives the same text.
+    assert_eq!(serde_json::to_string(&e.snapshot()).unwrap(), text);
+    let back: Snapshot = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, snapshot);
+    let mut restored = Engine::restore(Config::default(), back);
+    assert_eq!(restored.state(), e.state());
+    assert!(restored.drain_events().is_empty());
+    // The same next call gives the same body, job id and request id included ...
+    let next = create_req("next", T02);
+    let original = to_json(&e.create_edge_transcode_job(&a(), &next, t0()).unwrap());
+    let copy = to_json(
+        &restored
+            .create_edge_transcode_job(&a(), &next, t0())
+            .unwrap(),
+    );
+    assert_eq!(original, copy);
+    // ... and the same refusal body.
+    let bad = Op::Start.base(UNKNOWN_JOB);
+    let r1 = Op::Start.run(&mut e, &a(), &bad, t0()).unwrap_err();
+    let r2 = Op::Start.run(&mut restored, &a(), &bad, t0()).unwrap_err();
+    assert_eq!(to_json(&r1), to_json(&r2));
+    assert_eq!(e.drain_events(), restored.drain_events());
+    assert_eq!(e.state(), restored.state());
+    // Sub-second creation times survive the snapshot: the list order is the same.
+    let asc = ListEdgeTranscodeJobRequest {
+        sort_by: s("asc"),
+        ..list_req()
+    };
+    let l1 = e.list_edge_transcode_job(&a(), &asc, t0()).unwrap();
+    let l2 = restored.list_edge_transcode_job(&a(), &asc, t0()).unwrap();
+    assert_eq!(l1, l2);
+    assert_eq!(restored.snapshot(), e.snapshot());
+}
+
+#[test]
+fn restore_with_another_generator_continues_its_sequence() {
+    #[derive(Debug)]
+    struct Plain;
+    impl IdGenerator for Plain {
+        fn generate(&mut self, kind: IdKind, seq: u64) -> String {
+            format!("{kind:?}-{seq}").to_lowercase()
+        }
+    }
+    let mut e = busy_engine(Config::default());
+    let answered = e.snapshot().requests_answered;
+    let mut restored =
+        Engine::restore_with_id_generator(Config::default(), Box::new(Plain), e.snapshot());
+    let created = restored
+        .create_edge_transcode_job(&a(), &create_req("next", T01), t0())
+        .unwrap();
+    // Four jobs were created before (one deleted): this is the fifth, seq 4.
+    assert_eq!(created.job_id.as_str(), "job-4");
+    assert_eq!(created.request_id, format!("request-{answered}"));
+    drop(e.drain_events());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Serde round trips of requests, responses and engine data
+// ---------------------------------------------------------------------------------------------
+
+fn round_trip<T>(value: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let text = serde_json::to_string(value).unwrap();
+    let back: T = serde_json::from_str(&text).unwrap();
+    assert_eq!(&back, value, "{text}");
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+}
+
+#[test]
+fn requests_round_trip_under_their_wire_names() {
+    let full_list = ListEdgeTranscodeJobRequest {
+        cluster_id: s("c"),
+        keyword: s("k"),
+        status: Some(1),
+        transcode_type: s("common"),
+        page_no: Some(2),
+        page_size: Some(3),
+        sort_by: s("asc"),
+    };
+    assert_eq!(
+        to_json(&full_list),
+        json!({"ClusterId": "c", "Keyword": "k", "Status": 1, "Type": "common",
+               "PageNo": 2, "PageSize": 3, "SortBy": "asc"})
+    );
+    let full_tpl_list = ListEdgeTranscodeTemplateRequest {
+        cluster_id: s("c"),
+        keyword: s("k"),
+        transcode_type: s("nbhd-2"),
+        video_codec: s("H.265"),
+        page_no: Some(1),
+        page_size: Some(100),
+        sort_by: s("desc"),
+    };
+    assert_eq!(
+        to_json(&full_tpl_list),
+        json!({"ClusterId": "c", "Keyword": "k", "Type": "nbhd-2", "VideoCodec": "H.265",
+               "PageNo": 1, "PageSize": 100, "SortBy": "desc"})
+    );
+    let full_update = UpdateEdgeTranscodeJobRequest {
+        cluster_id: s("c"),
+        job_id: s("j"),
+        name: s("n"),
+        template_id: s("t"),
+        stream_input: s(IN_URL),
+        stream_output: s(OUT_URL),
+    };
+    assert_eq!(
+        to_json(&full_update),
+        json!({"ClusterId": "c", "JobId": "j", "Name": "n", "TemplateId": "t",
+               "StreamInput": IN_URL, "StreamOutput": OUT_URL})
+    );
+    let create = create_req("n", T01);
+    assert_eq!(
+        to_json(&create),
+        json!({"ClusterId": CLUSTER, "Name": "n", "TemplateId": T01,
+               "StreamInput": IN_URL, "StreamOutput": OUT_URL})
+    );
+    assert_eq!(
+        to_json(&get_req("j")),
+        json!({"ClusterId": CLUSTER, "JobId": "j"})
+    );
+    assert_eq!(
+        to_json(&tpl_get_req("t")),
+        json!({"ClusterId": CLUSTER, "TemplateId": "t"})
+    );
+    round_trip(&full_list);
+    round_trip(&full_tpl_list);
+    round_trip(&full_update);
+    round_trip(&create);
+    round_trip(&get_req("j"));
+    round_trip(&start_req("j"));
+    round_trip(&stop_req("j"));
+    round_trip(&delete_req("j"));
+    round_trip(&tpl_get_req("t"));
+    // Absent fields are left out, and an empty object is the empty request.
+    round_trip(&ListEdgeTranscodeJobRequest::default());
+    round_trip(&ListEdgeTranscodeTemplateRequest::default());
+    round_trip(&UpdateEdgeTranscodeJobRequest::default());
+    round_trip(&CreateEdgeTranscodeJobRequest::default());
+    assert_eq!(
+        to_json(&CreateEdgeTranscodeJobRequest::default()),
+        json!({})
+    );
+    assert_eq!(to_json(&StartEdgeTranscodeJobRequest::default()), json!({}));
+    let empty: ListEdgeTranscodeJobRequest = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty, ListEdgeTranscodeJobRequest::default());
+    // Empty strings are kept as sent (they mean something different from absent).
+    let blank = UpdateEdgeTranscodeJobRequest {
+        name: s(""),
+        ..Default::default()
+    };
+    round_trip(&blank);
+    assert_eq!(to_json(&blank), json!({"Name": ""}));
+}
+
+#[test]
+fn responses_and_engine_data_round_trip() {
+    let mut e = Engine::new(Config::default());
+    let created = e
+        .create_edge_transcode_job(&a(), &create_req("n", T01), t0())
+        .unwrap();
+    round_trip(&created);
+    let id = created.job_id.to_string();
+    let fresh = e.get_edge_transcode_job(&a(), &get_req(&id), t0()).unwrap();
+    round_trip(&fresh);
+    round_trip(&fresh.job);
+    let started = e
+        .start_edge_transcode_job(&a(), &start_req(&id), t0() + TimeDelta::hours(1))
+        .unwrap();
+    round_trip(&started);
+    let stopped = e
+        .stop_edge_transcode_job(&a(), &stop_req(&id), t0() + TimeDelta::hours(2))
+        .unwrap();
+    round_trip(&stopped);
+    let full = e.get_edge_transcode_job(&a(), &get_req(&id), t0()).unwrap();
+    assert!(full.job.last_start_at.is_some() && full.job.last_stop_at.is_some());
+    round_trip(&full);
+    let listed = e.list_edge_transcode_job(&a(), &list_req(), t0()).unwrap();
+    round_trip(&listed);
+    round_trip(&listed.job_list);
+    let updated = e
+        .update_edge_transcode_job(&a(), &update_req(&id), t0())
+        .unwrap();
+    round_trip(&updated);
+    let template = e
+        .get_edge_transcode_template(&a(), &tpl_get_req(T05), t0())
+        .unwrap();
+    round_trip(&template);
+    round_trip(&template.template);
+    let templates = e
+        .list_edge_transcode_template(&a(), &tpl_list_req(), t0())
+        .unwrap();
+    round_trip(&templates);
+    round_trip(&templates.template_list);
+    let deleted = e
+        .delete_edge_transcode_job(&a(), &delete_req(&id), t0())
+        .unwrap();
+    round_trip(&deleted);
+    // Engine data: events (every kind), snapshots, configs.
+    let mut busy = busy_engine(only(&[&a(), &b()]));
+    for event in busy.drain_events() {
+        round_trip(&event);
+        let Change::Edge(edge) = &event.change else {
+            unreachable!()
+        };
+        round_trip(edge);
+    }
+    round_trip(&busy.snapshot());
+    round_trip(busy.state());
+    round_trip(busy.config());
+    round_trip(&Config::default());
+    round_trip(&limits(3, 2).edge_limits);
+    round_trip(&TemplateCatalogue::default());
+    round_trip(&Access::Everyone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. validate() and validate_all()
+// ---------------------------------------------------------------------------------------------
+
+/// (code, field) of a validation problem.
+fn problem(error: &ApiError) -> (&'static str, String) {
+    match error {
+        ApiError::MissingParameter { field } => ("MissingParameter", field.to_string()),
+        ApiError::InvalidParameter { field, .. } => ("InvalidParameter", field.to_string()),
+        other => panic!("not a validation problem: {other:?}"),
+    }
+}
+
+fn problems(errors: &[ApiError]) -> Vec<(&'static str, String)> {
+    errors.iter().map(problem).collect()
+}
+
+fn miss(field: &str) -> (&'static str, String) {
+    ("MissingParameter", field.to_owned())
+}
+
+fn bad(field: &str) -> (&'static str, String) {
+    ("InvalidParameter", field.to_owned())
+}
+
+#[test]
+fn validate_all_lists_every_problem_missing_first_then_in_field_order() {
+    let nothing = CreateEdgeTranscodeJobRequest::default();
+    let all = [
+        "ClusterId",
+        "Name",
+        "TemplateId",
+        "StreamInput",
+        "StreamOutput",
+    ];
+    assert_eq!(problems(&nothing.validate_all()), all.map(miss));
+    assert_eq!(problem(&nothing.validate().unwrap_err()), miss("ClusterId"));
+
+    let create = CreateEdgeTranscodeJobRequest {
+        cluster_id: s("bad cluster"),
+        name: None,
+        template_id: s(T01),
+        stream_input: s(""),
+        stream_output: s("http://h/a/b"),
+    };
+    assert_eq!(
+        problems(&create.validate_all()),
+        [
+            miss("Name"),
+            miss("StreamInput"),
+            bad("ClusterId"),
+            bad("StreamOutput")
+        ]
+    );
+    assert_eq!(problem(&create.validate().unwrap_err()), miss("Name"));
+
+    let update = UpdateEdgeTranscodeJobRequest {
+        cluster_id: s("c"),
+        job_id: None,
+        name: s(""),
+        template_id: s("a b"),
+        stream_input: s(""),
+        stream_output: s("srt://h:1"),
+    };
+    assert_eq!(
+        problems(&update.validate_all()),
+        [
+            miss("JobId"),
+            bad("Name"),
+            bad("TemplateId"),
+            bad("StreamInput"),
+            bad("StreamOutput")
+        ]
+    );
+    assert_eq!(problem(&update.validate().unwrap_err()), miss("JobId"));
+    let update = UpdateEdgeTranscodeJobRequest {
+        job_id: s("j"),
+        ..update
+    };
+    assert_eq!(problem(&update.validate().unwrap_err()), bad("Name"));
+
+    let list = ListEdgeTranscodeJobRequest {
+        cluster_id: None,
+        keyword: s("\u{0}"),
+        status: Some(5),
+        transcode_type: s("COMMON"),
+        page_no: Some(0),
+        page_size: Some(101),
+        sort_by: s("Asc"),
+    };
+    let fields = ["Keyword", "Status", "Type", "PageNo", "PageSize", "SortBy"];
+    let mut want = vec![miss("ClusterId")];
+    want.extend(fields.map(bad));
+    assert_eq!(problems(&list.validate_all()), want);
+    assert_eq!(problem(&list.validate().unwrap_err()), miss("ClusterId"));
+    let list = ListEdgeTranscodeJobRequest {
+        cluster_id: s("c"),
+        ..list
+    };
+    assert_eq!(problems(&list.validate_all()), fields.map(bad));
+    assert_eq!(problem(&list.validate().unwrap_err()), bad("Keyword"));
+
+    let tpl = ListEdgeTranscodeTemplateRequest {
+        cluster_id: s("c c"),
+        keyword: s(&"k".repeat(256)),
+        transcode_type: s("x"),
+        video_codec: s("x"),
+        page_no: Some(-5),
+        page_size: Some(0),
+        sort_by: s("x"),
+    };
+    let fields = [
+        "ClusterId",
+        "Keyword",
+        "Type",
+        "VideoCodec",
+        "PageNo",
+        "PageSize",
+        "SortBy",
+    ];
+    assert_eq!(problems(&tpl.validate_all()), fields.map(bad));
+    assert_eq!(problem(&tpl.validate().unwrap_err()), bad("ClusterId"));
+
+    let get = GetEdgeTranscodeTemplateRequest {
+        cluster_id: s("a b"),
+        template_id: None,
+    };
+    assert_eq!(
+        problems(&get.validate_all()),
+        [miss("TemplateId"), bad("ClusterId")]
+    );
+    let job = DeleteEdgeTranscodeJobRequest {
+        cluster_id: s(""),
+        job_id: s("a b"),
+    };
+    assert_eq!(
+        problems(&job.validate_all()),
+        [miss("ClusterId"), bad("JobId")]
+    );
+    assert_eq!(problem(&job.validate().unwrap_err()), miss("ClusterId"));
+}
+
+#[test]
+fn validate_agrees_with_validate_all_and_with_the_engine() {
+    let mut e = Engine::new(Config::default());
+    for op in OPS {
+        let mut requests: Vec<Value> = malformed(op)
+            .into_iter()
+            .map(|(field, value)| with(&op.base(UNKNOWN_JOB), field, value))
+            .collect();
+        for field in op.required() {
+            requests.push(with(&op.base(UNKNOWN_JOB), field, Value::Null));
+        }
+        requests.push(json!({}));
+        for fields in requests {
+            let engine_error = Op::refuse(op, &mut e, &a(), &fields).error;
+            let (first, all) = validate_json(op, &fields);
+            let first = first.unwrap_err();
+            assert_eq!(first, all[0], "{op:?} {fields}");
+            assert_eq!(engine_error, first, "{op:?} {fields}");
+        }
+        // A valid request: no problem at all.
+        let (first, all) = validate_json(op, &op.base(UNKNOWN_JOB));
+        assert!(first.is_ok() && all.is_empty(), "{op:?}");
+    }
+}
+
+/// `validate()` (Ok as unit) and `validate_all()` of the request `fields` of `op`.
+fn validate_json(op: Op, fields: &Value) -> (Result<(), ApiError>, Vec<ApiError>) {
+    fn run<T: serde::de::DeserializeOwned>(
+        fields: &Value,
+        validate: impl Fn(&T) -> Result<(), ApiError>,
+        all: impl Fn(&T) -> Vec<ApiError>,
+    ) -> (Result<(), ApiError>, Vec<ApiError>) {
+        let req: T = serde_json::from_value(fields.clone()).unwrap();
+        (validate(&req), all(&req))
+    }
+    match op {
+        Op::Create => run(
+            fields,
+            |r: &CreateEdgeTranscodeJobRequest| r.validate().map(drop),
+            CreateEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::Get => run(
+            fields,
+            |r: &GetEdgeTranscodeJobRequest| r.validate().map(drop),
+            GetEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::List => run(
+            fields,
+            |r: &ListEdgeTranscodeJobRequest| r.validate().map(drop),
+            ListEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::Update => run(
+            fields,
+            |r: &UpdateEdgeTranscodeJobRequest| r.validate().map(drop),
+            UpdateEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::Start => run(
+            fields,
+            |r: &StartEdgeTranscodeJobRequest| r.validate().map(drop),
+            StartEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::Stop => run(
+            fields,
+            |r: &StopEdgeTranscodeJobRequest| r.validate().map(drop),
+            StopEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::Delete => run(
+            fields,
+            |r: &DeleteEdgeTranscodeJobRequest| r.validate().map(drop),
+            DeleteEdgeTranscodeJobRequest::validate_all,
+        ),
+        Op::GetTemplate => run(
+            fields,
+            |r: &GetEdgeTranscodeTemplateRequest| r.validate().map(drop),
+            GetEdgeTranscodeTemplateRequest::validate_all,
+        ),
+        Op::ListTemplates => run(
+            fields,
+            |r: &ListEdgeTranscodeTemplateRequest| r.validate().map(drop),
+            ListEdgeTranscodeTemplateRequest::validate_all,
+        ),
+    }
+}
+
+#[test]
+fn validated_forms_hold_the_parsed_values_and_defaults() {
+    let list = ListEdgeTranscodeJobRequest {
+        keyword: s(""),
+        transcode_type: s(""),
+        sort_by: s(""),
+        ..list_req()
+    }
+    .validate()
+    .unwrap();
+    assert_eq!(list.cluster_id.as_str(), CLUSTER);
+    assert!(list.keyword.is_none() && list.status.is_none() && list.transcode_type.is_none());
+    assert_eq!((list.page.number(), list.page.size()), (1, 10));
+    assert_eq!(list.sort, SortOrder::Desc);
+    let list = ListEdgeTranscodeJobRequest {
+        status: Some(1),
+        transcode_type: s("ultra-hd"),
+        page_no: Some(2_147_483_647),
+        page_size: Some(100),
+        sort_by: s("asc"),
+        ..list_req()
+    }
+    .validate()
+    .unwrap();
+    assert_eq!(list.status, Some(JobStatus::Running));
+    assert_eq!(list.transcode_type, Some(TranscodeType::UltraHd));
+    assert_eq!((list.page.number(), list.page.size()), (2_147_483_647, 100));
+    assert_eq!(list.sort, SortOrder::Asc);
+    let tpl = ListEdgeTranscodeTemplateRequest {
+        video_codec: s("H.264"),
+        page_size: Some(1),
+        ..tpl_list_req()
+    }
+    .validate()
+    .unwrap();
+    assert_eq!(tpl.codec, Some(VideoCodec::H264));
+    assert_eq!(tpl.page.size(), 1);
+    // Boundaries that are accepted.
+    let longest_id = "i".repeat(128);
+    let create = CreateEdgeTranscodeJobRequest {
+        cluster_id: s(&longest_id),
+        name: s(&format!("{}直", "n".repeat(254))),
+        template_id: s("!~"),
+        stream_input: s("SRT://edge.example.com:9000"),
+        stream_output: s("RTMPS://h/app/stream?token=1"),
+    }
+    .validate()
+    .unwrap();
+    assert_eq!(create.cluster_id.as_str(), longest_id);
+    assert_eq!(create.name.as_str().chars().count(), 255);
+    // URLs are kept exactly as sent.
+    assert_eq!(create.stream_input.as_str(), "SRT://edge.example.com:9000");
+    assert_eq!(
+        create.stream_output.as_str(),
+        "RTMPS://h/app/stream?token=1"
+    );
+    let update = update_req("j").validate().unwrap();
+    assert!(update.name.is_none() && update.template_id.is_none());
+    assert!(update.stream_input.is_none() && update.stream_output.is_none());
+    assert_eq!(update.job.job_id.as_str(), "j");
+}
+
+#[test]
+fn readme_client_side_example() {
+    let draft = CreateEdgeTranscodeJobRequest {
+        name: s("evening news"),
+        ..Default::default()
+    };
+    let all = draft.validate_all();
+    assert_eq!(all.len(), 5);
+    assert_eq!(
+        problems(&all),
+        [
+            miss("ClusterId"),
+            miss("TemplateId"),
+            miss("StreamInput"),
+            miss("StreamOutput"),
+            bad("Name")
+        ]
+    );
+    assert_eq!(all[4].code(), "InvalidParameter");
 }
