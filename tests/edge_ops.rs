@@ -4,7 +4,6 @@
 //! snapshots, serde round-trips, and request validation.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(dead_code)] // TEMP: helpers used by later parts
 
 use chrono::{DateTime, TimeDelta, Utc};
 use live_lifecycle::edge::{
@@ -13,7 +12,8 @@ use live_lifecycle::edge::{
     StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, UpdateEdgeTranscodeJobRequest,
 };
 use live_lifecycle::edge::{
-    EdgeLimits, JobStatus, SortOrder, Template, TemplateCatalogue, TranscodeType, VideoCodec,
+    EdgeEvent, EdgeLimits, JobStatus, SortOrder, Template, TemplateCatalogue, TranscodeType,
+    VideoCodec,
 };
 use live_lifecycle::ids::{AccountId, IdGenerator, IdKind};
 use live_lifecycle::time::parse_utc;
@@ -2727,4 +2727,168 @@ fn readme_client_side_example() {
         ]
     );
     assert_eq!(all[4].code(), "InvalidParameter");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Further behaviour notes
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn host_id_comes_from_the_config_and_only_error_bodies_carry_it() {
+    let mut e = Engine::new(Config {
+        host_id: "live.example.internal".into(),
+        ..Config::default()
+    });
+    let r = Op::Get.refuse(&mut e, &a(), &Op::Get.base(UNKNOWN_JOB));
+    assert_eq!(to_json(&r)["HostId"], "live.example.internal");
+    assert_eq!(r.host_id, "live.example.internal");
+    // One job through all nine operations (Update, Start, Stop, Delete in that order).
+    let job = fresh_job(&mut e);
+    for op in OPS {
+        let body = op.run(&mut e, &a(), &op.base(&job), t0()).unwrap();
+        assert!(body.get("HostId").is_none(), "{op:?}");
+        assert!(body["RequestId"].is_string());
+    }
+}
+
+#[test]
+fn every_reply_gets_a_new_request_id() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    let mut seen = std::collections::BTreeSet::new();
+    for op in OPS {
+        for fields in [op.base(&job), json!({})] {
+            let id = match op.run(&mut e, &a(), &fields, t0()) {
+                Ok(body) => body["RequestId"].as_str().unwrap().to_owned(),
+                Err(r) => r.request_id,
+            };
+            assert!(seen.insert(id));
+        }
+    }
+    // The first reply (the creation) took request id 0.
+    assert_eq!(seen.len(), 18);
+    assert!(!seen.contains(REQ[0]));
+    assert_eq!(e.snapshot().requests_answered, 19);
+}
+
+#[test]
+fn an_empty_access_list_forbids_everyone() {
+    let mut e = Engine::new(only(&[]));
+    for who in [a(), b()] {
+        let r = Op::List.refuse(&mut e, &who, &Op::List.base(""));
+        assert_body(&r, "Forbidden", 403, FORBIDDEN_MESSAGE);
+    }
+}
+
+#[test]
+fn update_with_no_field_changes_nothing_visible_but_records_an_event() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    let before = get_job(&mut e, &job);
+    drop(e.drain_events());
+    let later = t0() + TimeDelta::days(10);
+    let r = e
+        .update_edge_transcode_job(&a(), &update_req(&job), later)
+        .unwrap();
+    assert_eq!(r.job_id.as_str(), job);
+    assert_eq!(get_job(&mut e, &job), before);
+    let events = e.drain_events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].at, later);
+    assert!(matches!(
+        &events[0].change,
+        Change::Edge(EdgeEvent::JobUpdated { job_id, .. }) if job_id.as_str() == job
+    ));
+}
+
+#[test]
+fn each_change_records_one_event_of_its_kind() {
+    let mut e = Engine::new(Config::default());
+    let job = fresh_job(&mut e);
+    let kinds = |e: &mut Engine| -> Vec<&'static str> {
+        e.drain_events()
+            .iter()
+            .map(|ev| match &ev.change {
+                Change::Edge(EdgeEvent::JobCreated { .. }) => "created",
+                Change::Edge(EdgeEvent::JobUpdated { .. }) => "updated",
+                Change::Edge(EdgeEvent::JobStarted { .. }) => "started",
+                Change::Edge(EdgeEvent::JobStopped { .. }) => "stopped",
+                Change::Edge(EdgeEvent::JobDeleted { .. }) => "deleted",
+                _ => "other",
+            })
+            .collect()
+    };
+    assert_eq!(kinds(&mut e), ["created"]);
+    for op in [Op::Get, Op::List, Op::GetTemplate, Op::ListTemplates] {
+        op.run(&mut e, &a(), &op.base(&job), t0()).unwrap();
+    }
+    assert!(kinds(&mut e).is_empty());
+    for op in [Op::Update, Op::Start, Op::Stop, Op::Delete] {
+        op.run(&mut e, &a(), &op.base(&job), t0()).unwrap();
+    }
+    assert_eq!(kinds(&mut e), ["updated", "started", "stopped", "deleted"]);
+}
+
+#[test]
+fn internal_error_comes_after_every_other_check_of_create() {
+    // The generator would make an invalid id, but the call fails earlier for another reason.
+    let mut e = Engine::with_id_generator(limits(0, 0), Box::new(FixedJobIds("bad id")));
+    let unknown = with(&Op::Create.base(""), "TemplateId", json!("nope"));
+    let r = Op::Create.refuse(&mut e, &a(), &unknown);
+    assert_eq!(r.code(), "TemplateNotFound");
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_eq!(r.code(), "UserQuotaExceed");
+    let r = Op::Create.refuse(&mut e, &a(), &json!({}));
+    assert_eq!(r.code(), "MissingParameter");
+    let mut e = Engine::with_id_generator(only(&[]), Box::new(FixedJobIds("bad id")));
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_eq!(r.code(), "Forbidden");
+}
+
+#[test]
+fn length_limits_are_counted_as_documented() {
+    // Name: 255 characters (not bytes), CJK Extension B included.
+    let name = |n: usize| -> String { std::iter::repeat_n('\u{20000}', n).collect() };
+    let create = |name: &str| CreateEdgeTranscodeJobRequest {
+        name: s(name),
+        ..create_req("x", T01)
+    };
+    assert!(create(&name(255)).validate().is_ok());
+    assert_eq!(
+        problem(&create(&name(256)).validate().unwrap_err()),
+        bad("Name")
+    );
+    // Keyword: 255 characters.
+    let keyword = |n: usize| ListEdgeTranscodeJobRequest {
+        keyword: s(&"新".repeat(n)),
+        ..list_req()
+    };
+    assert!(keyword(255).validate().is_ok());
+    assert_eq!(
+        problem(&keyword(256).validate().unwrap_err()),
+        bad("Keyword")
+    );
+    // URLs: 2000 bytes.
+    let url = |len: usize| format!("rtmp://h/app/{}", "s".repeat(len - 13));
+    let urls = |len: usize| CreateEdgeTranscodeJobRequest {
+        stream_input: s(&url(len)),
+        stream_output: s(&url(len)),
+        ..create_req("x", T01)
+    };
+    assert_eq!(url(2000).len(), 2000);
+    assert!(urls(2000).validate().is_ok());
+    assert_eq!(
+        problems(&urls(2001).validate_all()),
+        [bad("StreamInput"), bad("StreamOutput")]
+    );
+    // Ids: 128 characters.
+    let get = |len: usize| GetEdgeTranscodeJobRequest {
+        cluster_id: s(&"c".repeat(len)),
+        job_id: s(&"j".repeat(len)),
+    };
+    assert!(get(128).validate().is_ok());
+    assert_eq!(
+        problems(&get(129).validate_all()),
+        [bad("ClusterId"), bad("JobId")]
+    );
 }
