@@ -2892,3 +2892,116 @@ fn length_limits_are_counted_as_documented() {
         [bad("ClusterId"), bad("JobId")]
     );
 }
+
+#[test]
+fn default_quotas_are_500_jobs_and_50_running() {
+    let mut e = Engine::new(Config::default());
+    let clusters = ["cluster-1", "cluster-2"];
+    let mut ids = Vec::new();
+    for i in 0..500 {
+        let fields = with(&Op::Create.base(""), "ClusterId", json!(clusters[i % 2]));
+        let body = Op::Create.run(&mut e, &a(), &fields, t0()).unwrap();
+        ids.push((clusters[i % 2], body["JobId"].as_str().unwrap().to_owned()));
+    }
+    let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
+    assert_body(
+        &r,
+        "UserQuotaExceed",
+        403,
+        "Quota exceeded: the account already holds 500 edge transcoding jobs.",
+    );
+    let start = |(cluster, job): &(&str, String)| json!({"ClusterId": cluster, "JobId": job});
+    for id in &ids[..50] {
+        Op::Start.run(&mut e, &a(), &start(id), t0()).unwrap();
+    }
+    let r = Op::Start.refuse(&mut e, &a(), &start(&ids[50]));
+    assert_body(
+        &r,
+        "UserTaskExceed",
+        400,
+        "The account already runs 50 edge transcoding jobs, the most it may, please check and try again later.",
+    );
+    assert!(e.state().invariants_hold());
+}
+
+#[test]
+fn name_characters_follow_the_documented_cjk_blocks() {
+    let accepted = [
+        '\u{4E00}',
+        '\u{9FFF}',
+        '\u{3400}',
+        '\u{4DBF}',
+        '\u{F900}',
+        '\u{FAFF}',
+        '\u{20000}',
+        '\u{2FA1F}',
+        'a',
+        'Z',
+        '0',
+        '9',
+        '-',
+        '_',
+    ];
+    let refused = [
+        '\u{4DC0}',
+        '\u{A000}',
+        '\u{33FF}',
+        '\u{FB00}',
+        '\u{1FFFF}',
+        '\u{2FA20}',
+        '\u{3001}',
+        '\u{FF21}',
+        'é',
+        ' ',
+        '.',
+        '~',
+    ];
+    let create = |c: char| CreateEdgeTranscodeJobRequest {
+        name: Some(format!("x{c}")),
+        ..create_req("x", T01)
+    };
+    for c in accepted {
+        assert!(create(c).validate().is_ok(), "{c:?} should be accepted");
+    }
+    for c in refused {
+        let err = create(c).validate().unwrap_err();
+        assert_eq!(problem(&err), bad("Name"), "{c:?} should be refused");
+    }
+}
+
+#[test]
+fn accepted_urls_are_stored_and_echoed_exactly_as_sent() {
+    let mut e = Engine::new(Config::default());
+    let input = "RTMP://Ingest.Example.COM:1935/live/./news?token=A%20B&x=1";
+    let output = "rtmps://push.example.com//live//news_hd?";
+    let req = CreateEdgeTranscodeJobRequest {
+        stream_input: s(input),
+        stream_output: s(output),
+        ..create_req("echo", T01)
+    };
+    let job = e
+        .create_edge_transcode_job(&a(), &req, t0())
+        .unwrap()
+        .job_id
+        .to_string();
+    let view = get_job(&mut e, &job);
+    assert_eq!(view["StreamInput"], input);
+    assert_eq!(view["StreamOutput"], output);
+    let srt = "srt://[2001:db8::1]:9000/any/path?streamid=#!::r=live/s1";
+    let refused = UpdateEdgeTranscodeJobRequest {
+        stream_input: s(srt),
+        ..update_req(&job)
+    };
+    // A fragment is refused even on srt, whose path is not checked.
+    let r = assert_refused_changes_nothing(&mut e, |e| {
+        e.update_edge_transcode_job(&a(), &refused, t0())
+    });
+    assert_invalid(&r, "StreamInput");
+    let srt = "srt://[2001:db8::1]:9000/any/path?streamid=live/s1";
+    let update = UpdateEdgeTranscodeJobRequest {
+        stream_input: s(srt),
+        ..update_req(&job)
+    };
+    e.update_edge_transcode_job(&a(), &update, t0()).unwrap();
+    assert_eq!(get_job(&mut e, &job)["StreamInput"], srt);
+}
