@@ -2881,6 +2881,17 @@ fn length_limits_are_counted_as_documented() {
         problems(&urls(2001).validate_all()),
         [bad("StreamInput"), bad("StreamOutput")]
     );
+    // ... bytes, not characters: 713 characters in 2113 bytes are too long.
+    let wide = CreateEdgeTranscodeJobRequest {
+        stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(700))),
+        ..create_req("x", T01)
+    };
+    assert_eq!(problem(&wide.validate().unwrap_err()), bad("StreamInput"));
+    let fits = CreateEdgeTranscodeJobRequest {
+        stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(662))),
+        ..create_req("x", T01)
+    };
+    assert!(fits.validate().is_ok());
     // Ids: 128 characters.
     let get = |len: usize| GetEdgeTranscodeJobRequest {
         cluster_id: s(&"c".repeat(len)),
