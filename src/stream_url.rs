@@ -129,7 +129,8 @@ impl fmt::Display for StreamUrl {
 
 /// Parses `text` under `rule`; the error says what is wrong in words a caller can act on.
 pub(crate) fn parse(text: &str, rule: UrlRule) -> Result<StreamUrl, &'static str> {
-    if text.len() > MAX_URL_LEN {
+    // The docs count characters; `take` keeps this bounded on a huge input.
+    if text.chars().take(MAX_URL_LEN + 1).count() > MAX_URL_LEN {
         return Err("must be at most 2000 characters");
     }
     // The URL parser would quietly percent-encode spaces and drop tabs; a stream address
@@ -152,7 +153,12 @@ pub(crate) fn parse(text: &str, rule: UrlRule) -> Result<StreamUrl, &'static str
     if url.host_str().is_none_or(str::is_empty) {
         return Err("must name a host");
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    // The parser drops an empty user part (`rtmp://@host/…`), so the text itself is asked
+    // too: any `@` before the host is credentials, empty or not.
+    let authority = text.split_once("://").map_or("", |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or("")
+    });
+    if !url.username().is_empty() || url.password().is_some() || authority.contains('@') {
         return Err("must not carry a user name or password");
     }
     if url.fragment().is_some() {

@@ -2868,7 +2868,7 @@ fn length_limits_are_counted_as_documented() {
         problem(&keyword(256).validate().unwrap_err()),
         bad("Keyword")
     );
-    // URLs: 2000 bytes.
+    // URLs: 2000 characters, as the docs count.
     let url = |len: usize| format!("rtmp://h/app/{}", "s".repeat(len - 13));
     let urls = |len: usize| CreateEdgeTranscodeJobRequest {
         stream_input: s(&url(len)),
@@ -2881,14 +2881,14 @@ fn length_limits_are_counted_as_documented() {
         problems(&urls(2001).validate_all()),
         [bad("StreamInput"), bad("StreamOutput")]
     );
-    // ... bytes, not characters: 713 characters in 2113 bytes are too long.
+    // ... characters, not bytes: 2001 characters are too long, 2000 in 5961 bytes fit.
     let wide = CreateEdgeTranscodeJobRequest {
-        stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(700))),
+        stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(1988))),
         ..create_req("x", T01)
     };
     assert_eq!(problem(&wide.validate().unwrap_err()), bad("StreamInput"));
     let fits = CreateEdgeTranscodeJobRequest {
-        stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(662))),
+        stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(1987))),
         ..create_req("x", T01)
     };
     assert!(fits.validate().is_ok());
@@ -3015,4 +3015,28 @@ fn accepted_urls_are_stored_and_echoed_exactly_as_sent() {
     };
     e.update_edge_transcode_job(&a(), &update, t0()).unwrap();
     assert_eq!(get_job(&mut e, &job)["StreamInput"], srt);
+}
+
+#[test]
+fn an_empty_user_part_is_refused_like_any_other() {
+    // The URL parser drops an empty user part; the crate still refuses it.
+    for url in ["rtmp://@h/app/s", "rtmp://:@h/app/s", "rtmp://u@h/app/s"] {
+        let create = CreateEdgeTranscodeJobRequest {
+            stream_input: s(url),
+            ..create_req("x", T01)
+        };
+        assert_eq!(
+            problem(&create.validate().unwrap_err()),
+            bad("StreamInput"),
+            "{url}"
+        );
+    }
+    let fine = CreateEdgeTranscodeJobRequest {
+        stream_input: s("rtmp://h/app/s?token=a@b"),
+        ..create_req("x", T01)
+    };
+    assert!(
+        fine.validate().is_ok(),
+        "an @ in the query is not a user part"
+    );
 }

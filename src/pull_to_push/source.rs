@@ -47,7 +47,7 @@ pub(crate) fn check_url_list(c: &mut Check, urls: &[String]) -> Option<()> {
         urls.iter().enumerate().find_map(|(i, url)| {
             if url.is_empty() {
                 Some(format!("entry {i} is empty").into())
-            } else if url.len() > MAX_URL_LEN {
+            } else if url.chars().take(MAX_URL_LEN + 1).count() > MAX_URL_LEN {
                 Some(format!("entry {i} is longer than 2000 characters").into())
             } else if url.chars().any(char::is_control) {
                 Some(format!("entry {i} contains control characters").into())
