@@ -28,6 +28,7 @@ use crate::pull_to_push::{
     StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskLimits, TaskStore,
     UpdateLivePullToPushRequest,
 };
+use crate::throttle::{Counters, Throttle};
 
 /// Which accounts may use a service.
 ///
@@ -87,6 +88,8 @@ pub struct Config {
     /// Which accounts have a live domain name (others get `CodeInvalidAliUid`, 400, on every
     /// pull-to-push call).
     pub live_domains: Access,
+    /// The rate limits of the RPC wire ([`Engine::handle_rpc`]).
+    pub throttle: Throttle,
     /// The `HostId` of error bodies.
     pub host_id: String,
 }
@@ -100,6 +103,7 @@ impl Default for Config {
             task_limits: TaskLimits::default(),
             live_service: Access::Everyone,
             live_domains: Access::Everyone,
+            throttle: Throttle::default(),
             host_id: "live.aliyuncs.com".to_owned(),
         }
     }
@@ -355,12 +359,14 @@ pub struct ReplayError {
 /// ```
 #[derive(Debug)]
 pub struct Engine {
-    config: Config,
+    pub(crate) config: Config,
     ids: Box<dyn IdGenerator>,
     state: State,
     requests_answered: u64,
-    events: Vec<Event>,
-    callbacks: Vec<Callback>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) callbacks: Vec<Callback>,
+    /// The wire's rate counters: transient, so neither compared nor snapshotted.
+    pub(crate) throttle: Counters,
 }
 
 impl Engine {
@@ -389,6 +395,7 @@ impl Engine {
             requests_answered: 0,
             events: Vec::new(),
             callbacks: Vec::new(),
+            throttle: Counters::default(),
         }
     }
 
@@ -470,6 +477,7 @@ impl Engine {
             requests_answered: snapshot.requests_answered,
             events: Vec::new(),
             callbacks: Vec::new(),
+            throttle: Counters::default(),
         }
     }
 
@@ -494,7 +502,7 @@ impl Engine {
         Ok(engine)
     }
 
-    fn next_request_id(&mut self) -> String {
+    pub(crate) fn next_request_id(&mut self) -> String {
         let id = self.ids.generate(IdKind::Request, self.requests_answered);
         self.requests_answered = self.requests_answered.wrapping_add(1);
         id

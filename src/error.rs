@@ -127,6 +127,15 @@ pub enum ApiError {
     /// The account has no live domain name (400, `CodeInvalidAliUid`).
     #[error("This aliuid does not have a live domain name.")]
     InvalidAliUid,
+    /// The gateway knows no such `Action` (404, `InvalidAction.NotFound`).
+    #[error("Specified api is not found, please check your url and method.")]
+    ActionNotFound,
+    /// The `Version` is not `2016-11-01` (400, `InvalidVersion`).
+    #[error("Specified parameter Version is not valid.")]
+    InvalidVersion,
+    /// The account called more often than its rate allows (400, `Throttling.User`).
+    #[error("Request was denied due to user flow control.")]
+    Throttled,
 }
 
 /// Where an error sits in the fixed precedence of a call: the lower class wins.
@@ -163,6 +172,9 @@ impl ApiError {
             Self::DstUrlOccupied { .. } => "CodeDstUrlOccupied",
             Self::LiveServiceNotFound => "LiveServiceNotFound",
             Self::InvalidAliUid => "CodeInvalidAliUid",
+            Self::ActionNotFound => "InvalidAction.NotFound",
+            Self::InvalidVersion => "InvalidVersion",
+            Self::Throttled => "Throttling.User",
         }
     }
 
@@ -184,11 +196,13 @@ impl ApiError {
             | Self::TaskLimitExceeded { .. }
             | Self::DstUrlOccupied { .. }
             | Self::LiveServiceNotFound
-            | Self::InvalidAliUid => 400,
+            | Self::InvalidAliUid
+            | Self::InvalidVersion
+            | Self::Throttled => 400,
             Self::OperationDenied { .. }
             | Self::Forbidden { .. }
             | Self::UserQuotaExceed { .. } => 403,
-            Self::JobNotFound { .. } | Self::TemplateNotFound { .. } => 404,
+            Self::JobNotFound { .. } | Self::TemplateNotFound { .. } | Self::ActionNotFound => 404,
             Self::InternalError { .. } => 500,
         }
     }

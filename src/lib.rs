@@ -45,11 +45,15 @@ mod error;
 pub mod ids;
 pub mod pull_to_push;
 mod stream_url;
+mod throttle;
 pub mod time;
+mod wire;
 
 pub use engine::{Access, Change, Config, Engine, Event, ReplayError, Snapshot, State};
 pub use error::{ApiError, Detail, Rejection};
 pub use stream_url::{MAX_URL_LEN, StreamUrl};
+pub use throttle::{Rate, Throttle};
+pub use wire::{ACTIONS, API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, Reply};
 
 /// The map of every keyed collection: a fixed-key hasher, so iteration order (and therefore
 /// every output) is the same on every run.

@@ -1,0 +1,156 @@
+//! Raw parameters in: bounded, one value per name, converted to the fields of a request.
+
+use serde_json::{Map, Value};
+
+use super::action::{Action, Kind};
+use crate::error::{ApiError, Detail};
+
+/// The most parameters one call may carry. The largest action reads 14, and a signed
+/// request adds about a dozen common ones; anything near this is not a real client.
+pub const MAX_PARAMS: usize = 200;
+/// The longest parameter name, in bytes.
+pub const MAX_NAME_BYTES: usize = 128;
+/// The longest parameter value, in bytes: room for 30 URLs of 2000 characters each in the
+/// JSON form of `SourceUrls`, even if every character takes four bytes.
+pub const MAX_VALUE_BYTES: usize = 256 * 1024;
+
+/// The version of the API this crate speaks.
+pub const API_VERSION: &str = "2016-11-01";
+
+/// Refuses a parameter list far beyond any documented size before anything reads it.
+pub(crate) fn check_bounds(params: &[(&str, &str)]) -> Result<(), ApiError> {
+    if params.len() > MAX_PARAMS {
+        return Err(ApiError::InvalidParameter {
+            field: Detail::Borrowed("Parameters"),
+            reason: format!(
+                "{} parameters were sent; at most {MAX_PARAMS} are accepted",
+                params.len()
+            )
+            .into(),
+        });
+    }
+    for (name, value) in params {
+        if name.len() > MAX_NAME_BYTES {
+            return Err(ApiError::InvalidParameter {
+                field: Detail::Borrowed("Parameters"),
+                reason: format!("a parameter name is longer than {MAX_NAME_BYTES} bytes").into(),
+            });
+        }
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(ApiError::InvalidParameter {
+                field: Detail::Owned((*name).to_owned()),
+                reason: format!("must be at most {MAX_VALUE_BYTES} bytes").into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The one value of `name`: `Ok(None)` when absent, an error when sent more than once (a
+/// repeated parameter is ambiguous, and the crate will not guess which one was meant).
+pub(crate) fn single<'a>(
+    params: &[(&str, &'a str)],
+    name: &'static str,
+) -> Result<Option<&'a str>, ApiError> {
+    let mut values = params.iter().filter(|(n, _)| *n == name).map(|(_, v)| *v);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(ApiError::invalid(name, "must be sent only once"));
+    }
+    Ok(first)
+}
+
+/// A decimal integer: an optional sign, then one or more ASCII digits, within 64 bits.
+fn int(text: &str) -> Result<i64, &'static str> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("must be an integer");
+    }
+    text.parse().map_err(|_| "is out of range")
+}
+
+/// The request fields an action reads, as a JSON object its request type deserializes from,
+/// and the problems of form found on the way (a repeated parameter, an integer that is not
+/// one, a list that is not a JSON array of strings), in the action's parameter order.
+/// Parameters the action does not read are ignored, as the gateway ignores them.
+pub(crate) fn fields(
+    params: &[(&str, &str)],
+    action: Action,
+) -> (Map<String, Value>, Vec<ApiError>) {
+    let mut object = Map::new();
+    let mut problems = Vec::new();
+    for &(name, kind) in action.params() {
+        let text = match single(params, name) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        let value = match kind {
+            Kind::Text => Ok(Value::String(text.to_owned())),
+            Kind::Int => int(text)
+                .map(Value::from)
+                .map_err(|why| ApiError::invalid(name, why)),
+            // An empty list parameter is read as not sent, like an empty text.
+            Kind::List if text.is_empty() => continue,
+            Kind::List => serde_json::from_str::<Vec<String>>(text)
+                .map(Value::from)
+                .map_err(|_| ApiError::invalid(name, "must be a JSON array of strings")),
+        };
+        match value {
+            Ok(value) => {
+                object.insert(name.to_owned(), value);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (object, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_strict() {
+        assert_eq!(int("42"), Ok(42));
+        assert_eq!(int("-1"), Ok(-1));
+        assert_eq!(int("+7"), Ok(7));
+        assert_eq!(int("007"), Ok(7));
+        for bad in ["", "-", "1.5", "0x10", " 1", "1 ", "1e3", "١"] {
+            assert_eq!(int(bad), Err("must be an integer"), "{bad:?}");
+        }
+        assert_eq!(int("9223372036854775808"), Err("is out of range"));
+    }
+
+    #[test]
+    fn fields_convert_and_collect_problems() {
+        let (object, problems) = fields(
+            &[
+                ("Region", "cn-shanghai"),
+                ("SourceUrls", r#"["rtmp://a/b/c"]"#),
+                ("RepeatNumber", "1.5"),
+                ("Offset", "3"),
+                ("Offset", "4"),
+                ("Unknown", "x"),
+            ],
+            Action::CreateLivePullToPush,
+        );
+        assert_eq!(object.get("Region"), Some(&Value::from("cn-shanghai")));
+        assert_eq!(
+            object.get("SourceUrls"),
+            Some(&Value::from(vec!["rtmp://a/b/c"]))
+        );
+        assert!(!object.contains_key("Unknown"));
+        let named: Vec<String> = problems
+            .iter()
+            .map(|p| match p {
+                ApiError::InvalidParameter { field, .. } => field.to_string(),
+                other => other.code().to_owned(),
+            })
+            .collect();
+        assert_eq!(named, ["RepeatNumber", "Offset"]);
+    }
+}
