@@ -21,6 +21,35 @@
 //! assert_eq!(body["Code"], "JobNotFound");
 //! ```
 //!
+//! Servers can skip the typed requests: [`Engine::handle_rpc`] takes the caller's account, the
+//! `Action` and the raw string parameters, and returns a [`Reply`] with the HTTP status and the
+//! exact JSON body, as in this handler (text, since the crate does no I/O itself):
+//!
+//! ```text
+//! fn handle(engine: &Mutex<Engine>, request: &HttpRequest) -> HttpResponse {
+//!     let account = authenticate(request)?;                  // the server's job
+//!     let params: Vec<(&str, &str)> = request.query_and_form_pairs();
+//!     let action = request.header("x-acs-action").unwrap_or(""); // "" reads the Action parameter
+//!     let reply = engine.lock().handle_rpc(&account, action, &params, Utc::now());
+//!     for callback in reply.callbacks() {
+//!         spawn_post(&callback.url, &callback.body);          // off the request path
+//!     }
+//!     HttpResponse::new(reply.status(), "application/json", reply.body_json())
+//! }
+//! ```
+//!
+//! ```
+//! use live_lifecycle::{Config, Engine};
+//!
+//! let mut engine = Engine::new(Config::default());
+//! let now = "2030-01-01T00:00:00Z".parse().unwrap();
+//! let params = [("Action", "GetEdgeTranscodeJob"), ("Version", "2016-11-01"),
+//!     ("ClusterId", "cluster-1"), ("JobId", "nope")];
+//! let reply = engine.handle_rpc("1001", "", &params, now);
+//! assert_eq!(reply.status(), 404);
+//! assert!(reply.body_json().contains(r#""Code":"JobNotFound""#));
+//! ```
+//!
 //! Two families share the engine: [`edge`] transcoding jobs (started and stopped by calls) and
 //! [`pull_to_push`] tasks (also moved by time, through [`Engine::advance`], and by stream
 //! reports, through [`Engine::report_stream`]).

@@ -357,6 +357,9 @@ fn every_error() -> Vec<(ApiError, Vec<(&'static str, &'static str)>)> {
         ),
         (ApiError::LiveServiceNotFound, vec![]),
         (ApiError::InvalidAliUid, vec![]),
+        (ApiError::ActionNotFound, vec![]),
+        (ApiError::InvalidVersion, vec![]),
+        (ApiError::Throttled, vec![]),
     ]
 }
 
