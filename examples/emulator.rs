@@ -1,0 +1,550 @@
+//! A local ApsaraVideo Live emulator: the crate's engine behind a real HTTP endpoint that
+//! Alibaba's own SDKs talk to.
+//!
+//! ```sh
+//! cargo run --release --example emulator -- --listen 127.0.0.1:8080
+//! ```
+//!
+//! Options:
+//! - `--listen ADDR`: where to listen (default `127.0.0.1:8080`).
+//! - `--access-key ID:SECRET` (repeatable): the keys it accepts; each key is its own account,
+//!   named by its id. Without any, the default pair below is used and printed at start.
+//! - `--manual-clock TIME`: time stands at `TIME` (`yyyy-MM-ddTHH:mm:ssZ`) until
+//!   `POST /_emulator/advance?Seconds=N` moves it; otherwise the real clock.
+//! - `--state FILE`: load a snapshot from `FILE` at start (if it exists) and write it there at
+//!   shutdown, atomically (a temporary file, then a rename).
+//!
+//! Endpoints: `GET` or `POST /` for the API (parameters in the query and, for POST, a form
+//! body; the action and version from the `Action`/`Version` parameters or the `x-acs-action`/
+//! `x-acs-version` headers), `POST /_emulator/advance?Seconds=N`, and
+//! `POST /_emulator/fault?TaskId=…&Kind=pull|push|recover|failed|file-ended`.
+//!
+//! The library does no I/O; everything that touches the network, the clock or the disk is
+//! here.
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use live_lifecycle::auth::{Credentials, NonceMemory};
+use live_lifecycle::ids::{AccountId, TaskId};
+use live_lifecycle::pull_to_push::{Callback, StreamReport};
+use live_lifecycle::time::{format_utc, parse_utc};
+use live_lifecycle::{Config, Engine, Snapshot};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// The key pair used when no `--access-key` is given.
+const DEFAULT_KEY: (&str, &str) = ("LTAIemulatorDefaultKey", "emulator-default-secret");
+/// The largest request body accepted.
+const MAX_BODY: usize = 1024 * 1024;
+/// How long one request may take, from its headers to its reply.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a callback POST may take, and how often it is tried.
+const CALLBACK_TIMEOUT: Duration = Duration::from_secs(5);
+const CALLBACK_ATTEMPTS: u32 = 3;
+/// How long shutdown waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+type Body = Full<Bytes>;
+
+/// Where time comes from.
+#[derive(Debug, Clone, Copy)]
+enum Clock {
+    Real,
+    Manual(DateTime<Utc>),
+}
+
+/// Everything the requests share, behind one lock (the engine is fast; no await while held).
+struct Emulator {
+    engine: Engine,
+    clock: Clock,
+    keys: Credentials,
+    nonces: NonceMemory,
+}
+
+impl Emulator {
+    fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Clock::Real => Utc::now(),
+            Clock::Manual(t) => t,
+        }
+    }
+}
+
+struct Shared {
+    emulator: Mutex<Emulator>,
+    callbacks: mpsc::UnboundedSender<Callback>,
+}
+
+impl Shared {
+    /// The lock, also after a panic elsewhere: the engine never panics, and a poisoned lock
+    /// should not take the whole emulator down.
+    fn lock(&self) -> MutexGuard<'_, Emulator> {
+        self.emulator.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hands the engine's pending callbacks to the delivery worker.
+    fn ship_callbacks(&self, emulator: &mut Emulator) {
+        for callback in emulator.engine.drain_callbacks() {
+            // The worker lives as long as the server; if it is gone we are shutting down.
+            let _ = self.callbacks.send(callback);
+        }
+    }
+}
+
+struct Options {
+    listen: SocketAddr,
+    keys: Vec<(String, String)>,
+    manual_clock: Option<DateTime<Utc>>,
+    state: Option<PathBuf>,
+}
+
+fn usage(problem: &str) -> ! {
+    eprintln!("emulator: {problem}");
+    eprintln!(
+        "usage: emulator [--listen ADDR] [--access-key ID:SECRET]... [--manual-clock TIME] [--state FILE]"
+    );
+    std::process::exit(2)
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        keys: Vec::new(),
+        manual_clock: None,
+        state: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
+        };
+        match flag.as_str() {
+            "--listen" => {
+                o.listen = value()
+                    .parse()
+                    .unwrap_or_else(|_| usage("--listen takes HOST:PORT"))
+            }
+            "--access-key" => {
+                let pair = value();
+                let (id, secret) = pair
+                    .split_once(':')
+                    .filter(|(id, secret)| !id.is_empty() && !secret.is_empty())
+                    .unwrap_or_else(|| usage("--access-key takes ID:SECRET"));
+                o.keys.push((id.to_owned(), secret.to_owned()));
+            }
+            "--manual-clock" => {
+                o.manual_clock = Some(
+                    parse_utc(&value())
+                        .unwrap_or_else(|_| usage("--manual-clock takes yyyy-MM-ddTHH:mm:ssZ")),
+                )
+            }
+            "--state" => o.state = Some(PathBuf::from(value())),
+            "--help" | "-h" => usage("help"),
+            other => usage(&format!("unknown option {other}")),
+        }
+    }
+    o
+}
+
+fn json_response(status: u16, body: String) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json;charset=utf-8"));
+    response
+}
+
+/// An error body of the emulator's own endpoints, in the API's shape.
+fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
+    let body = serde_json::json!({
+        "RequestId": "00000000-0000-0000-0000-000000000000",
+        "HostId": "emulator",
+        "Code": code,
+        "Message": message,
+    });
+    json_response(status, body.to_string())
+}
+
+/// Query (and, for a form POST, body) parameters, decoded, in arrival order.
+fn parameters(query: Option<&str>, form: Option<&[u8]>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = query
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    if let Some(body) = form {
+        pairs.extend(url::form_urlencoded::parse(body).into_owned());
+    }
+    pairs
+}
+
+struct Handled {
+    response: Response<Body>,
+    action: String,
+    account: String,
+    code: String,
+}
+
+async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Handled {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return Handled {
+                response: emulator_error(413, "InvalidParameter", "The request body is larger than 1 MiB."),
+                action: String::new(),
+                account: String::new(),
+                code: "InvalidParameter".into(),
+            };
+        }
+    };
+    let is_form = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let params = parameters(parts.uri.query(), is_form.then_some(&body[..]));
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let path = parts.uri.path().to_owned();
+    let method = parts.method.clone();
+    match (method, path.as_str()) {
+        (Method::POST, "/_emulator/advance") => advance(&shared, &params),
+        (Method::POST, "/_emulator/fault") => fault(&shared, &params),
+        (Method::GET | Method::POST, "/") => {
+            let mut emulator = shared.lock();
+            let now = emulator.now();
+            let headers: BTreeMap<String, String> = parts
+                .headers
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+                .collect();
+            let signed = live_lifecycle::auth::SignedRequest {
+                method: parts.method.as_str(),
+                path: &path,
+                query: parts.uri.query().unwrap_or(""),
+                headers: &headers,
+                body: &body,
+            };
+            // Signatures carry the client's real time: they are checked against the real
+            // clock even when the engine runs on the manual one.
+            let keys = emulator.keys.clone();
+            let verified =
+                live_lifecycle::auth::verify(&signed, &keys, Utc::now(), &mut emulator.nonces);
+            let account = match verified {
+                Ok(v) => v.account,
+                Err(error) => {
+                    let request_id = format!("{:08X}-0000-4000-8000-000000000000", now.timestamp_subsec_nanos());
+                    return Handled {
+                        code: error.code().to_owned(),
+                        response: json_response(error.http_status(), error.body(&request_id, "live.aliyuncs.com")),
+                        action: header("x-acs-action"),
+                        account: String::new(),
+                    };
+                }
+            };
+            let mut pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let version = header("x-acs-version");
+            if !version.is_empty() && !pairs.iter().any(|(k, _)| *k == "Version") {
+                pairs.push(("Version", &version));
+            }
+            let action = header("x-acs-action");
+            let reply = emulator.engine.handle_rpc(&account, &action, &pairs, now);
+            shared.ship_callbacks(&mut emulator);
+            let body = reply.body_json();
+            let code = if reply.status() == 200 {
+                String::new()
+            } else {
+                serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("Code").and_then(|c| c.as_str()).map(str::to_owned))
+                    .unwrap_or_default()
+            };
+            let action = if action.is_empty() {
+                params
+                    .iter()
+                    .find(|(k, _)| k == "Action")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            } else {
+                action
+            };
+            Handled {
+                response: json_response(reply.status(), body),
+                action,
+                account,
+                code,
+            }
+        }
+        _ => Handled {
+            response: emulator_error(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."),
+            action: String::new(),
+            account: String::new(),
+            code: "InvalidAction.NotFound".into(),
+        },
+    }
+}
+
+fn control(response: Response<Body>, code: &str) -> Handled {
+    Handled {
+        response,
+        action: String::new(),
+        account: String::new(),
+        code: code.to_owned(),
+    }
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// `POST /_emulator/advance?Seconds=N`: moves the manual clock and applies what fell due.
+fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
+    let mut emulator = shared.lock();
+    let Clock::Manual(now) = emulator.clock else {
+        return control(
+            emulator_error(400, "OperationDenied", "The emulator runs on the real clock; start it with --manual-clock."),
+            "OperationDenied",
+        );
+    };
+    let Some(seconds) = param(params, "Seconds").and_then(|s| s.parse::<u32>().ok()) else {
+        return control(
+            emulator_error(400, "InvalidParameter", "Seconds must be a whole number of seconds, 0 or more."),
+            "InvalidParameter",
+        );
+    };
+    let now = now + TimeDelta::seconds(i64::from(seconds));
+    emulator.clock = Clock::Manual(now);
+    let applied = emulator.engine.advance(now);
+    shared.ship_callbacks(&mut emulator);
+    let body = serde_json::json!({ "Now": format_utc(&now), "Applied": applied });
+    control(json_response(200, body.to_string()), "")
+}
+
+/// `POST /_emulator/fault?TaskId=…&Kind=…`: a stream report for one task, for tests.
+fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
+    let report = match param(params, "Kind") {
+        Some("pull") => StreamReport::PullFailed,
+        Some("push") => StreamReport::PushFailed,
+        Some("failed") => StreamReport::Failed,
+        Some("recover") => StreamReport::Recovered,
+        Some("file-ended") => StreamReport::FileEnded,
+        _ => {
+            return control(
+                emulator_error(400, "InvalidParameter", "Kind must be pull, push, failed, recover or file-ended."),
+                "InvalidParameter",
+            );
+        }
+    };
+    let Some(task_id) = param(params, "TaskId").and_then(|t| TaskId::try_from(t).ok()) else {
+        return control(emulator_error(400, "MissingParameter", "TaskId is mandatory."), "MissingParameter");
+    };
+    let mut emulator = shared.lock();
+    let now = emulator.now();
+    let accounts: Vec<AccountId> = emulator.keys.accounts().collect();
+    let mut outcome = Err(live_lifecycle::pull_to_push::ReportError::UnknownTask);
+    for account in &accounts {
+        outcome = emulator.engine.report_stream(account, &task_id, report, now);
+        if !matches!(outcome, Err(live_lifecycle::pull_to_push::ReportError::UnknownTask)) {
+            break;
+        }
+    }
+    shared.ship_callbacks(&mut emulator);
+    match outcome {
+        Ok(()) => control(json_response(200, serde_json::json!({"TaskId": task_id.as_str()}).to_string()), ""),
+        Err(e) => control(emulator_error(400, "OperationDenied", &e.to_string()), "OperationDenied"),
+    }
+}
+
+/// Delivers callbacks off the request path: a bounded timeout per attempt, a few attempts,
+/// and a log line when one cannot be delivered.
+async fn deliver_callbacks(mut queue: mpsc::UnboundedReceiver<Callback>) {
+    let agent = ureq::AgentBuilder::new().timeout(CALLBACK_TIMEOUT).build();
+    while let Some(callback) = queue.recv().await {
+        let agent = agent.clone();
+        tokio::task::spawn_blocking(move || {
+            let body = serde_json::to_string(&callback.body).unwrap_or_default();
+            for attempt in 1..=CALLBACK_ATTEMPTS {
+                match agent
+                    .post(&callback.url)
+                    .set("Content-Type", "application/json")
+                    .send_string(&body)
+                {
+                    Ok(_) => return,
+                    Err(e) if attempt == CALLBACK_ATTEMPTS => {
+                        eprintln!("callback to {} failed after {attempt} attempts: {e}", callback.url);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(500 * u64::from(attempt))),
+                }
+            }
+        });
+    }
+}
+
+/// Applies due transitions on the real clock once a second, with no request needed.
+async fn tick(shared: Arc<Shared>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        interval.tick().await;
+        let mut emulator = shared.lock();
+        if let Clock::Real = emulator.clock {
+            let now = Utc::now();
+            emulator.engine.advance(now);
+            shared.ship_callbacks(&mut emulator);
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+fn load_engine(state: Option<&PathBuf>) -> Engine {
+    let config = Config::default();
+    let Some(path) = state.filter(|p| p.exists()) else {
+        return Engine::new(config);
+    };
+    match std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str::<Snapshot>(&text).map_err(|e| e.to_string()))
+    {
+        Ok(snapshot) => {
+            eprintln!("loaded state from {}", path.display());
+            Engine::restore(config, snapshot)
+        }
+        Err(e) => usage(&format!("cannot read state {}: {e}", path.display())),
+    }
+}
+
+/// Writes the snapshot next to its final place, then renames it over: a crash mid-write
+/// leaves the old state intact.
+fn save_state(path: &PathBuf, snapshot: &Snapshot) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(snapshot)?)?;
+    std::fs::rename(&tmp, path)
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let o = options();
+    let mut keys = o.keys.clone();
+    if keys.is_empty() {
+        keys.push((DEFAULT_KEY.0.to_owned(), DEFAULT_KEY.1.to_owned()));
+        eprintln!(
+            "no --access-key given: using AccessKeyId={} AccessKeySecret={}",
+            DEFAULT_KEY.0, DEFAULT_KEY.1
+        );
+    }
+    let credentials = Credentials::from_pairs(keys.iter().map(|(id, secret)| (id.as_str(), secret.as_str())))
+        .unwrap_or_else(|e| usage(&format!("bad --access-key: {e}")));
+    let clock = o.manual_clock.map_or(Clock::Real, Clock::Manual);
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let shared = Arc::new(Shared {
+        emulator: Mutex::new(Emulator {
+            engine: load_engine(o.state.as_ref()),
+            clock,
+            keys: credentials,
+            nonces: NonceMemory::default(),
+        }),
+        callbacks: sender,
+    });
+    tokio::spawn(deliver_callbacks(receiver));
+    tokio::spawn(tick(shared.clone()));
+
+    let listener = TcpListener::bind(o.listen).await?;
+    eprintln!("listening on http://{}", listener.local_addr()?);
+    let mut connections = JoinSet::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _peer)) = accepted else { continue };
+                let shared = shared.clone();
+                connections.spawn(async move {
+                    let service = service_fn(move |request: Request<Incoming>| {
+                        let shared = shared.clone();
+                        async move {
+                            let started = Instant::now();
+                            let method = request.method().clone();
+                            let path = request.uri().path().to_owned();
+                            let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared, request)).await;
+                            let handled = handled.unwrap_or_else(|_| control(
+                                emulator_error(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+                                "ServiceUnavailable",
+                            ));
+                            eprintln!(
+                                "{method} {path} action={} account={} status={} code={} latency_ms={:.1}",
+                                handled.action,
+                                handled.account,
+                                handled.response.status().as_u16(),
+                                if handled.code.is_empty() { "-" } else { &handled.code },
+                                started.elapsed().as_secs_f64() * 1000.0,
+                            );
+                            Ok::<_, Infallible>(handled.response)
+                        }
+                    });
+                    let _ = http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(REQUEST_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    eprintln!("shutting down");
+    drop(listener);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.abort_all();
+    if let Some(path) = &o.state {
+        let snapshot = shared.lock().engine.snapshot();
+        match save_state(path, &snapshot) {
+            Ok(()) => eprintln!("state written to {}", path.display()),
+            Err(e) => eprintln!("cannot write state to {}: {e}", path.display()),
+        }
+    }
+    Ok(())
+}
