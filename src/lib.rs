@@ -54,6 +54,10 @@
 //! [`pull_to_push`] tasks (also moved by time, through [`Engine::advance`], and by stream
 //! reports, through [`Engine::report_stream`]).
 //!
+//! With the optional feature `auth`, the module `auth` verifies the gateway's request
+//! signatures (V3 `ACS3-HMAC-SHA256` and V1 RPC `HMAC-SHA1`) and answers the gateway's
+//! authentication errors, as one pure function: the `authenticate` step of the handler above.
+//!
 //! No I/O, no clock reads, no randomness, no threads: time comes in as `now`, ids come from a
 //! replaceable [`ids::IdGenerator`], every change comes out as an [`Event`], and every
 //! callback to deliver comes out as a [`pull_to_push::Callback`].
@@ -67,6 +71,8 @@
     clippy::indexing_slicing
 )]
 
+#[cfg(feature = "auth")]
+pub mod auth;
 mod check;
 pub mod edge;
 mod engine;
