@@ -88,7 +88,6 @@ struct Ids {
 #[serde(deny_unknown_fields)]
 struct Step {
     #[serde(default)]
-    #[allow(dead_code)]
     note: Option<String>,
     account: String,
     now: String,
@@ -327,9 +326,13 @@ fn run_fixture(name: &str, fixture: &Fixture, dump: Option<&Path>) {
             continue;
         }
         let here = format!(
-            "{name} step {index} ({} {})",
+            "{name} step {index} ({}{}{})",
             step.action,
-            param(&render_params(&step.params), "Action").unwrap_or_default()
+            param(&render_params(&step.params), "Action").unwrap_or_default(),
+            step.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
         );
         assert_eq!(
             status, step.status,
