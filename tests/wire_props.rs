@@ -49,7 +49,7 @@ use serde_json::Value;
 // ---- shared ----------------------------------------------------------------------------------
 
 /// Cases of the heavier properties when `PROPTEST_CASES` is not set.
-const DEFAULT_CASES: u32 = 96;
+const DEFAULT_CASES: u32 = 256;
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -863,5 +863,793 @@ proptest! {
         let back: Snapshot = serde_json::from_str(&json).unwrap();
         let restored = Engine::restore(Config::default(), back);
         prop_assert_eq!(restored.state(), engine.state());
+    }
+}
+
+// ---- 2. the typed path and the wire path agree --------------------------------------------------
+
+/// One operation as its typed request. Job and task ids may be placeholders (`@job<n>`,
+/// `@task<n>`) that `resolve` replaces with the n-th id created so far.
+#[derive(Debug, Clone)]
+enum Op {
+    CreateJob(CreateEdgeTranscodeJobRequest),
+    GetJob(GetEdgeTranscodeJobRequest),
+    ListJobs(ListEdgeTranscodeJobRequest),
+    UpdateJob(UpdateEdgeTranscodeJobRequest),
+    StartJob(StartEdgeTranscodeJobRequest),
+    StopJob(StopEdgeTranscodeJobRequest),
+    DeleteJob(DeleteEdgeTranscodeJobRequest),
+    GetTemplate(GetEdgeTranscodeTemplateRequest),
+    ListTemplates(ListEdgeTranscodeTemplateRequest),
+    CreateTask(CreateLivePullToPushRequest),
+    UpdateTask(UpdateLivePullToPushRequest),
+    DeleteTask(DeleteLivePullToPushRequest),
+    DescribeTask(DescribeLivePullToPushRequest),
+    ListTasks(DescribeLivePullToPushListRequest),
+    StopTask(StopLivePullToPushRequest),
+    RestartTask(RestartLivePullToPushRequest),
+}
+
+/// A job or task created so far: its account, cluster or region, and id.
+type Known = (&'static str, String, String);
+
+/// Replaces a placeholder id (`@job<n>`, `@task<n>`) with the n-th one created, and a
+/// placeholder place (`@same`) with that one's cluster or region; returns its account.
+fn resolve_ref(
+    id: &mut Option<String>,
+    place: &mut Option<String>,
+    prefix: &str,
+    known: &[Known],
+    default_place: &str,
+) -> Option<&'static str> {
+    let chosen = id
+        .as_deref()
+        .and_then(|text| text.strip_prefix(prefix))
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|_| !known.is_empty())
+        .map(|n| &known[n % known.len()]);
+    if let Some((_, _, known_id)) = chosen {
+        *id = Some(known_id.clone());
+    }
+    if place.as_deref() == Some("@same") {
+        *place = Some(chosen.map_or(default_place.to_owned(), |(_, p, _)| p.clone()));
+    }
+    chosen.map(|(account, ..)| *account)
+}
+
+/// Replaces `@t<secs>` with the time `secs` seconds after `now`.
+fn resolve_time(field: &mut Option<String>, now: DateTime<Utc>) {
+    if let Some(text) = field
+        && let Some(secs) = text.strip_prefix("@t")
+        && let Ok(secs) = secs.parse::<i64>()
+    {
+        *text = fmt(now + TimeDelta::seconds(secs));
+    }
+}
+
+/// Wire parameters: text as is, integers in decimal, lists as a JSON array.
+#[derive(Default)]
+struct Wire(Vec<(String, String)>);
+
+impl Wire {
+    fn text(&mut self, name: &str, value: &Option<String>) -> &mut Self {
+        if let Some(v) = value {
+            self.0.push((name.to_owned(), v.clone()));
+        }
+        self
+    }
+    fn int(&mut self, name: &str, value: Option<i64>) -> &mut Self {
+        if let Some(v) = value {
+            self.0.push((name.to_owned(), v.to_string()));
+        }
+        self
+    }
+    fn list(&mut self, name: &str, value: &Option<Vec<String>>) -> &mut Self {
+        if let Some(v) = value {
+            self.0
+                .push((name.to_owned(), serde_json::to_string(v).unwrap()));
+        }
+        self
+    }
+}
+
+fn typed<T: Serialize>(result: Result<T, Rejection>) -> (u16, String) {
+    match result {
+        Ok(body) => (200, serde_json::to_string(&body).unwrap()),
+        Err(rejection) => (
+            rejection.http_status(),
+            serde_json::to_string(&rejection).unwrap(),
+        ),
+    }
+}
+
+impl Op {
+    fn action(&self) -> &'static str {
+        match self {
+            Self::CreateJob(_) => "CreateEdgeTranscodeJob",
+            Self::GetJob(_) => "GetEdgeTranscodeJob",
+            Self::ListJobs(_) => "ListEdgeTranscodeJob",
+            Self::UpdateJob(_) => "UpdateEdgeTranscodeJob",
+            Self::StartJob(_) => "StartEdgeTranscodeJob",
+            Self::StopJob(_) => "StopEdgeTranscodeJob",
+            Self::DeleteJob(_) => "DeleteEdgeTranscodeJob",
+            Self::GetTemplate(_) => "GetEdgeTranscodeTemplate",
+            Self::ListTemplates(_) => "ListEdgeTranscodeTemplate",
+            Self::CreateTask(_) => "CreateLivePullToPush",
+            Self::UpdateTask(_) => "UpdateLivePullToPush",
+            Self::DeleteTask(_) => "DeleteLivePullToPush",
+            Self::DescribeTask(_) => "DescribeLivePullToPush",
+            Self::ListTasks(_) => "DescribeLivePullToPushList",
+            Self::StopTask(_) => "StopLivePullToPush",
+            Self::RestartTask(_) => "RestartLivePullToPush",
+        }
+    }
+
+    /// Resolves the placeholders; returns the account of the job or task referred to.
+    fn resolve(
+        &mut self,
+        jobs: &[Known],
+        tasks: &[Known],
+        now: DateTime<Utc>,
+    ) -> Option<&'static str> {
+        let job = |id: &mut Option<String>, cluster: &mut Option<String>| {
+            resolve_ref(id, cluster, "@job", jobs, "cluster-1")
+        };
+        let task = |id: &mut Option<String>, region: &mut Option<String>| {
+            resolve_ref(id, region, "@task", tasks, "cn-shanghai")
+        };
+        match self {
+            Self::GetJob(r) => job(&mut r.job_id, &mut r.cluster_id),
+            Self::UpdateJob(r) => job(&mut r.job_id, &mut r.cluster_id),
+            Self::StartJob(r) => job(&mut r.job_id, &mut r.cluster_id),
+            Self::StopJob(r) => job(&mut r.job_id, &mut r.cluster_id),
+            Self::DeleteJob(r) => job(&mut r.job_id, &mut r.cluster_id),
+            Self::UpdateTask(r) => {
+                resolve_time(&mut r.start_time, now);
+                resolve_time(&mut r.end_time, now);
+                task(&mut r.task_id, &mut r.region)
+            }
+            Self::DeleteTask(r) => task(&mut r.task_id, &mut r.region),
+            Self::DescribeTask(r) => task(&mut r.task_id, &mut r.region),
+            Self::StopTask(r) => task(&mut r.task_id, &mut r.region),
+            Self::RestartTask(r) => task(&mut r.task_id, &mut r.region),
+            Self::ListTasks(r) => task(&mut r.task_id, &mut r.region),
+            Self::CreateTask(r) => {
+                resolve_time(&mut r.start_time, now);
+                resolve_time(&mut r.end_time, now);
+                None
+            }
+            Self::CreateJob(_)
+            | Self::ListJobs(_)
+            | Self::GetTemplate(_)
+            | Self::ListTemplates(_) => None,
+        }
+    }
+
+    /// The equivalent wire parameters, written by hand from the README's tables.
+    fn params(&self) -> Vec<(String, String)> {
+        let mut w = Wire::default();
+        match self {
+            Self::CreateJob(r) => {
+                w.text("ClusterId", &r.cluster_id)
+                    .text("Name", &r.name)
+                    .text("TemplateId", &r.template_id)
+                    .text("StreamInput", &r.stream_input)
+                    .text("StreamOutput", &r.stream_output);
+            }
+            Self::GetJob(GetEdgeTranscodeJobRequest { cluster_id, job_id })
+            | Self::StartJob(StartEdgeTranscodeJobRequest { cluster_id, job_id })
+            | Self::StopJob(StopEdgeTranscodeJobRequest { cluster_id, job_id })
+            | Self::DeleteJob(DeleteEdgeTranscodeJobRequest { cluster_id, job_id }) => {
+                w.text("ClusterId", cluster_id).text("JobId", job_id);
+            }
+            Self::ListJobs(r) => {
+                w.text("ClusterId", &r.cluster_id)
+                    .text("Keyword", &r.keyword)
+                    .int("Status", r.status)
+                    .text("Type", &r.transcode_type)
+                    .int("PageNo", r.page_no)
+                    .int("PageSize", r.page_size)
+                    .text("SortBy", &r.sort_by);
+            }
+            Self::UpdateJob(r) => {
+                w.text("ClusterId", &r.cluster_id)
+                    .text("JobId", &r.job_id)
+                    .text("Name", &r.name)
+                    .text("TemplateId", &r.template_id)
+                    .text("StreamInput", &r.stream_input)
+                    .text("StreamOutput", &r.stream_output);
+            }
+            Self::GetTemplate(r) => {
+                w.text("ClusterId", &r.cluster_id)
+                    .text("TemplateId", &r.template_id);
+            }
+            Self::ListTemplates(r) => {
+                w.text("ClusterId", &r.cluster_id)
+                    .text("Keyword", &r.keyword)
+                    .text("Type", &r.transcode_type)
+                    .text("VideoCodec", &r.video_codec)
+                    .int("PageNo", r.page_no)
+                    .int("PageSize", r.page_size)
+                    .text("SortBy", &r.sort_by);
+            }
+            Self::CreateTask(r) => {
+                w.text("Region", &r.region)
+                    .text("TaskName", &r.task_name)
+                    .text("StartTime", &r.start_time)
+                    .text("EndTime", &r.end_time)
+                    .text("SourceType", &r.source_type)
+                    .text("SourceProtocol", &r.source_protocol)
+                    .list("SourceUrls", &r.source_urls)
+                    .text("DstUrl", &r.dst_url)
+                    .text("CallbackUrl", &r.callback_url)
+                    .int("RepeatNumber", r.repeat_number)
+                    .int("Offset", r.offset)
+                    .int("FileIndex", r.file_index)
+                    .int("RetryCount", r.retry_count)
+                    .int("RetryInterval", r.retry_interval);
+            }
+            Self::UpdateTask(r) => {
+                w.text("TaskId", &r.task_id)
+                    .text("Region", &r.region)
+                    .text("StartTime", &r.start_time)
+                    .text("EndTime", &r.end_time)
+                    .list("SourceUrls", &r.source_urls)
+                    .int("RepeatNumber", r.repeat_number)
+                    .int("Offset", r.offset)
+                    .text("CallbackUrl", &r.callback_url)
+                    .int("FileIndex", r.file_index);
+            }
+            Self::DeleteTask(DeleteLivePullToPushRequest { task_id, region })
+            | Self::DescribeTask(DescribeLivePullToPushRequest { task_id, region })
+            | Self::StopTask(StopLivePullToPushRequest { task_id, region })
+            | Self::RestartTask(RestartLivePullToPushRequest { task_id, region }) => {
+                w.text("TaskId", task_id).text("Region", region);
+            }
+            Self::ListTasks(r) => {
+                w.text("Region", &r.region)
+                    .text("TaskId", &r.task_id)
+                    .text("TaskName", &r.task_name)
+                    .text("DstUrl", &r.dst_url)
+                    .int("PageNumber", r.page_number)
+                    .int("PageSize", r.page_size);
+            }
+        }
+        w.0
+    }
+
+    fn run_typed(&self, e: &mut Engine, a: &AccountId, now: DateTime<Utc>) -> (u16, String) {
+        match self {
+            Self::CreateJob(r) => typed(e.create_edge_transcode_job(a, r, now)),
+            Self::GetJob(r) => typed(e.get_edge_transcode_job(a, r, now)),
+            Self::ListJobs(r) => typed(e.list_edge_transcode_job(a, r, now)),
+            Self::UpdateJob(r) => typed(e.update_edge_transcode_job(a, r, now)),
+            Self::StartJob(r) => typed(e.start_edge_transcode_job(a, r, now)),
+            Self::StopJob(r) => typed(e.stop_edge_transcode_job(a, r, now)),
+            Self::DeleteJob(r) => typed(e.delete_edge_transcode_job(a, r, now)),
+            Self::GetTemplate(r) => typed(e.get_edge_transcode_template(a, r, now)),
+            Self::ListTemplates(r) => typed(e.list_edge_transcode_template(a, r, now)),
+            Self::CreateTask(r) => typed(e.create_live_pull_to_push(a, r, now)),
+            Self::UpdateTask(r) => typed(e.update_live_pull_to_push(a, r, now)),
+            Self::DeleteTask(r) => typed(e.delete_live_pull_to_push(a, r, now)),
+            Self::DescribeTask(r) => typed(e.describe_live_pull_to_push(a, r, now)),
+            Self::ListTasks(r) => typed(e.describe_live_pull_to_push_list(a, r, now)),
+            Self::StopTask(r) => typed(e.stop_live_pull_to_push(a, r, now)),
+            Self::RestartTask(r) => typed(e.restart_live_pull_to_push(a, r, now)),
+        }
+    }
+}
+
+fn s(v: &'static [&'static str]) -> BoxedStrategy<String> {
+    select(v).prop_map(str::to_owned).boxed()
+}
+
+/// A required text field: mostly valid, sometimes absent, empty or invalid.
+fn req(
+    valid: BoxedStrategy<String>,
+    invalid: &'static [&'static str],
+) -> BoxedStrategy<Option<String>> {
+    prop_oneof![
+        40 => valid.prop_map(Some),
+        1 => Just(None),
+        1 => Just(Some(String::new())),
+        1 => s(invalid).prop_map(Some),
+    ]
+    .boxed()
+}
+
+/// An optional text field: mostly absent, else mostly valid.
+fn opt(
+    valid: BoxedStrategy<String>,
+    invalid: &'static [&'static str],
+) -> BoxedStrategy<Option<String>> {
+    prop_oneof![
+        12 => Just(None),
+        8 => valid.prop_map(Some),
+        1 => Just(Some(String::new())),
+        1 => s(invalid).prop_map(Some),
+    ]
+    .boxed()
+}
+
+/// An optional integer: mostly absent, else mostly in range.
+fn opt_int(
+    valid: std::ops::RangeInclusive<i64>,
+    invalid: &'static [i64],
+) -> BoxedStrategy<Option<i64>> {
+    prop_oneof![
+        16 => Just(None),
+        12 => valid.prop_map(Some),
+        1 => select(invalid).prop_map(Some),
+    ]
+    .boxed()
+}
+
+fn cluster() -> BoxedStrategy<Option<String>> {
+    req(
+        s(&["cluster-1", "cluster-1", "cluster-2"]),
+        &["has space", "é"],
+    )
+}
+
+/// The cluster of an operation on a job: mostly the job's own.
+fn job_cluster() -> BoxedStrategy<Option<String>> {
+    prop_oneof![6 => Just(Some("@same".to_owned())), 1 => cluster()].boxed()
+}
+
+/// The region of an operation on a task: mostly the task's own.
+fn task_region() -> BoxedStrategy<Option<String>> {
+    prop_oneof![6 => Just(Some("@same".to_owned())), 1 => region()].boxed()
+}
+
+fn job_ref() -> BoxedStrategy<Option<String>> {
+    req(
+        prop_oneof![6 => (0usize..4).prop_map(|n| format!("@job{n}")), 1 => s(&["0123456789abcdef0123456789abcdef"])].boxed(),
+        &["has space"],
+    )
+}
+
+fn task_ref() -> BoxedStrategy<Option<String>> {
+    req(
+        prop_oneof![6 => (0usize..4).prop_map(|n| format!("@task{n}")), 1 => s(&["00000000-0000-4000-8000-000000000000"])].boxed(),
+        &["has space", "\u{1}"],
+    )
+}
+
+fn template_id() -> BoxedStrategy<String> {
+    prop_oneof![8 => select(&TEMPLATES[..]).prop_map(str::to_owned), 1 => s(&["no-such-template"])]
+        .boxed()
+}
+
+const BAD_URLS: &[&str] = &[
+    "ftp://x.example.com/a/b",
+    "rtmp://x.example.com/a b/c",
+    "rtmp://u@x.example.com/a/b",
+];
+
+fn region() -> BoxedStrategy<Option<String>> {
+    req(
+        s(&["cn-shanghai", "cn-shanghai", "cn-beijing", "cn-shenzhen"]),
+        &["mars-1", "CN-SHANGHAI"],
+    )
+}
+
+/// A StartTime relative to the call's `now` (`@t<secs>`), or, rarely, a malformed one.
+fn time_text() -> BoxedStrategy<String> {
+    prop_oneof![
+        30 => select(&[-3600i64, -1, 0, 1, 30, 600, 3600, 7200][..])
+            .prop_map(|s| format!("@t{s}")),
+        1 => s(&["2030-01-01T08:00:00+08:00", "2030-01-01T00:00:00.5Z", "2030-02-30T00:00:00Z"]),
+    ]
+    .boxed()
+}
+
+/// An EndTime relative to the call's `now`, or, rarely, a malformed one.
+fn end_text() -> BoxedStrategy<String> {
+    prop_oneof![
+        30 => select(&[3600i64, 7200, 8000, 86_400, 5 * 86_400][..])
+            .prop_map(|s| format!("@t{s}")),
+        3 => select(&[-10i64, 0, 40, 600, 8 * 86_400][..]).prop_map(|s| format!("@t{s}")),
+        1 => s(&["2030-01-01T24:00:00Z"]),
+    ]
+    .boxed()
+}
+
+/// The source of a new task: type, protocol and list, mostly consistent.
+fn source() -> BoxedStrategy<(Option<String>, Option<String>, Option<Vec<String>>)> {
+    let t = |kind: &str, protocol: Option<&str>, urls: Option<&[&str]>| {
+        Just((
+            Some(kind.to_owned()),
+            protocol.map(str::to_owned),
+            urls.map(|v| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()),
+        ))
+    };
+    prop_oneof![
+        12 => t("live", Some("rtmp"), Some(&["rtmp://src.example.com/live/a"])),
+        3 => t("live", Some("hls"), Some(&["https://src.example.com/live/a.m3u8"])),
+        12 => t("url", None, Some(&["https://cdn.example.com/a.mp4", "https://cdn.example.com/b.flv"])),
+        3 => t("url", Some("flv"), Some(&["https://cdn.example.com/a.mp4"])),
+        12 => t("vod", None, Some(&["media-1", "media_2", "media-3"])),
+        1 => t("live", None, Some(&["rtmp://src.example.com/live/a"])),
+        1 => t("live", Some("rtsp"), Some(&["rtmp://src.example.com/live/a"])),
+        1 => t("vod", None, Some(&[])),
+        1 => t("film", None, Some(&["m"])),
+        1 => t("vod", None, None),
+    ]
+    .boxed()
+}
+
+fn create_task() -> impl Strategy<Value = CreateLivePullToPushRequest> {
+    (
+        (
+            region(),
+            opt(s(&["news", "晚间"]), &["a\u{7}b"]),
+            req(time_text(), &["soon"]),
+            req(end_text(), &["later"]),
+        ),
+        source(),
+        (
+            req(
+                s(&[
+                    "rtmp://push.example.com/live/a",
+                    "rtmp://push.example.com/live/b",
+                    "rtmp://push.example.com/live/c",
+                ]),
+                &["rtmps://push.example.com/live/a"],
+            ),
+            opt(
+                s(&["https://hooks.example.com/cb"]),
+                &["ftp://hooks.example.com/cb"],
+            ),
+        ),
+        (
+            opt_int(-1..=3, &[-2]),
+            opt_int(1..=100, &[0, 2_147_483_648]),
+            opt_int(0..=2, &[-1, 5]),
+            opt_int(0..=30, &[31]),
+            opt_int(60..=300, &[59, 301]),
+        ),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(
+                (region, task_name, start_time, end_time),
+                (source_type, source_protocol, source_urls),
+                (dst_url, callback_url),
+                (repeat_number, offset, file_index, retry_count, retry_interval),
+                playlist_fields,
+            )| {
+                let live = source_type.as_deref() == Some("live");
+                // Playlist-only fields on a live source are refused: send them only sometimes.
+                let keep = !live || playlist_fields;
+                CreateLivePullToPushRequest {
+                    region,
+                    task_name,
+                    start_time,
+                    end_time,
+                    source_type,
+                    source_protocol,
+                    source_urls,
+                    dst_url,
+                    callback_url,
+                    repeat_number: repeat_number.filter(|_| keep),
+                    offset: offset.filter(|_| keep),
+                    file_index: file_index.filter(|_| keep),
+                    retry_count,
+                    retry_interval,
+                }
+            },
+        )
+}
+
+/// A CreateLivePullToPush that is valid by construction (its DstUrl may still be taken).
+fn valid_create_task() -> impl Strategy<Value = CreateLivePullToPushRequest> {
+    let t = |kind: &str, protocol: Option<&str>, urls: &[&str]| {
+        Just((
+            kind.to_owned(),
+            protocol.map(str::to_owned),
+            urls.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+        ))
+    };
+    (
+        select(&["cn-shanghai", "cn-beijing", "ap-southeast-5"][..]),
+        prop::option::of(select(&["news", "晚间", ""][..])),
+        select(&[-60i64, -1, 0, 1, 30, 600, 3600][..]),
+        select(&[7200i64, 86_400, 5 * 86_400][..]),
+        prop_oneof![
+            t("live", Some("rtmp"), &["rtmp://src.example.com/live/a"]),
+            t("live", Some("srt"), &["srt://src.example.com:9000"]),
+            t(
+                "url",
+                None,
+                &[
+                    "https://cdn.example.com/a.mp4",
+                    "https://cdn.example.com/b.flv"
+                ]
+            ),
+            t("vod", None, &["media-1", "media_2", "media-3"]),
+        ],
+        select(&["a", "b", "c", "d", "e"][..]),
+        prop::option::of(Just("https://hooks.example.com/cb")),
+        (
+            prop::option::of(-1i64..=2),
+            prop::option::of(1i64..=100),
+            prop::option::of(0i64..=1),
+            prop::option::of(0i64..=30),
+            prop::option::of(60i64..=300),
+        ),
+    )
+        .prop_map(
+            |(region, name, start, end, (kind, protocol, urls), dst, callback, ints)| {
+                let playlist = kind != "live";
+                let (repeat, offset, file_index, retry_count, retry_interval) = ints;
+                CreateLivePullToPushRequest {
+                    region: Some(region.to_owned()),
+                    task_name: name.map(str::to_owned),
+                    start_time: Some(format!("@t{start}")),
+                    end_time: Some(format!("@t{end}")),
+                    source_type: Some(kind),
+                    source_protocol: protocol,
+                    source_urls: Some(urls),
+                    dst_url: Some(format!("rtmp://push.example.com/live/{dst}")),
+                    callback_url: callback.map(str::to_owned),
+                    repeat_number: repeat.filter(|_| playlist),
+                    offset: offset.filter(|_| playlist),
+                    file_index: file_index.filter(|_| playlist),
+                    retry_count,
+                    retry_interval,
+                }
+            },
+        )
+}
+
+fn update_task() -> impl Strategy<Value = UpdateLivePullToPushRequest> {
+    let urls = prop_oneof![
+        6 => Just(None),
+        1 => Just(Some(vec!["media-9".to_owned()])),
+        1 => Just(Some(vec!["https://cdn.example.com/z.mp4".to_owned(), "https://cdn.example.com/y.mp4".to_owned()])),
+        1 => Just(Some(vec!["rtmp://src.example.com/live/z".to_owned()])),
+        1 => Just(Some(Vec::new())),
+    ];
+    (
+        (task_ref(), task_region(), opt(time_text(), &["x"]), opt(end_text(), &["y"])),
+        (urls, opt_int(-1..=3, &[-2]), opt_int(1..=100, &[0]), prop_oneof![6 => Just(None), 1 => s(&["https://hooks.example.com/new", ""]).prop_map(Some)], opt_int(0..=2, &[-1])),
+    )
+        .prop_map(|((task_id, region, start_time, end_time), (source_urls, repeat_number, offset, callback_url, file_index))| UpdateLivePullToPushRequest {
+            task_id,
+            region,
+            start_time,
+            end_time,
+            source_urls,
+            repeat_number,
+            offset,
+            callback_url,
+            file_index,
+        })
+}
+
+/// An UpdateLivePullToPush of an existing task with a well-formed change: what a running
+/// task accepts (CallbackUrl, RepeatNumber), or a new window.
+fn valid_update_task() -> impl Strategy<Value = UpdateLivePullToPushRequest> {
+    (
+        0usize..4,
+        prop::option::of(select(&["https://hooks.example.com/new", ""][..])),
+        prop::option::of(-1i64..=2),
+        prop::option::of((
+            select(&[-1i64, 0, 60, 3600][..]),
+            select(&[7200i64, 86_400][..]),
+        )),
+    )
+        .prop_map(
+            |(n, callback, repeat, window)| UpdateLivePullToPushRequest {
+                task_id: Some(format!("@task{n}")),
+                region: Some("@same".to_owned()),
+                start_time: window.map(|(start, _)| format!("@t{start}")),
+                end_time: window.map(|(_, end)| format!("@t{end}")),
+                callback_url: callback.map(str::to_owned),
+                repeat_number: repeat,
+                ..Default::default()
+            },
+        )
+}
+
+fn create_job() -> impl Strategy<Value = CreateEdgeTranscodeJobRequest> {
+    let name = req(s(&["news_1", "晚间新闻", "b-2"]), &["has space"]);
+    let input = req(
+        s(&["rtmp://in.example.com/live/a", "srt://in.example.com:9000"]),
+        BAD_URLS,
+    );
+    let output = req(
+        s(&[
+            "rtmp://out.example.com/live/a",
+            "rtmps://out.example.com/live/b",
+        ]),
+        BAD_URLS,
+    );
+    (
+        cluster(),
+        name,
+        req(template_id(), &["has space"]),
+        input,
+        output,
+    )
+        .prop_map(
+            |(cluster_id, name, template_id, stream_input, stream_output)| {
+                CreateEdgeTranscodeJobRequest {
+                    cluster_id,
+                    name,
+                    template_id,
+                    stream_input,
+                    stream_output,
+                }
+            },
+        )
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let sort = opt(s(&["asc", "desc"]), &["ASC", "up"]);
+    let page = || opt_int(1..=3, &[0, 2_147_483_648]);
+    let size = || opt_int(1..=100, &[0, 101]);
+    let kind = opt(s(&["common", "nbhd-2", "ultra-hd"]), &["Common"]);
+    prop_oneof![
+        5 => create_job().prop_map(Op::CreateJob),
+        2 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::GetJob(GetEdgeTranscodeJobRequest { cluster_id, job_id })),
+        2 => (cluster(), opt(s(&["news", "NEWS", "@job0"]), &["a\u{0}"]), opt_int(0..=1, &[2, -1]), kind.clone(), page(), size(), sort.clone())
+            .prop_map(|(cluster_id, keyword, status, transcode_type, page_no, page_size, sort_by)| Op::ListJobs(ListEdgeTranscodeJobRequest { cluster_id, keyword, status, transcode_type, page_no, page_size, sort_by })),
+        3 => (job_cluster(), job_ref(), opt(s(&["renamed", "新"]), &["x y"]), opt(template_id(), &["has space"]), opt(s(&["rtmp://in.example.com/live/z"]), BAD_URLS), opt(s(&["rtmp://out.example.com/live/z"]), BAD_URLS))
+            .prop_map(|(cluster_id, job_id, name, template_id, stream_input, stream_output)| Op::UpdateJob(UpdateEdgeTranscodeJobRequest { cluster_id, job_id, name, template_id, stream_input, stream_output })),
+        3 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::StartJob(StartEdgeTranscodeJobRequest { cluster_id, job_id })),
+        3 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::StopJob(StopEdgeTranscodeJobRequest { cluster_id, job_id })),
+        2 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::DeleteJob(DeleteEdgeTranscodeJobRequest { cluster_id, job_id })),
+        1 => (cluster(), req(template_id(), &["has space"])).prop_map(|(cluster_id, template_id)| Op::GetTemplate(GetEdgeTranscodeTemplateRequest { cluster_id, template_id })),
+        1 => (cluster(), opt(s(&["h264", "1080P"]), &["\u{7}"]), kind, opt(s(&["H.264", "H.265"]), &["h264"]), page(), size(), sort)
+            .prop_map(|(cluster_id, keyword, transcode_type, video_codec, page_no, page_size, sort_by)| Op::ListTemplates(ListEdgeTranscodeTemplateRequest { cluster_id, keyword, transcode_type, video_codec, page_no, page_size, sort_by })),
+        3 => create_task().prop_map(Op::CreateTask),
+        3 => valid_create_task().prop_map(Op::CreateTask),
+        2 => update_task().prop_map(Op::UpdateTask),
+        2 => valid_update_task().prop_map(Op::UpdateTask),
+        2 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::DeleteTask(DeleteLivePullToPushRequest { task_id, region })),
+        3 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::DescribeTask(DescribeLivePullToPushRequest { task_id, region })),
+        2 => (region(), opt(s(&["@task0", "0000"]), &["a b"]), opt(s(&["news", "NEWS"]), &["\u{1}"]), opt(s(&["push.example.com/live/a", "LIVE"]), &["\u{2}"]), page(), size())
+            .prop_map(|(region, task_id, task_name, dst_url, page_number, page_size)| Op::ListTasks(DescribeLivePullToPushListRequest { region, task_id, task_name, dst_url, page_number, page_size })),
+        3 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::StopTask(StopLivePullToPushRequest { task_id, region })),
+        3 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::RestartTask(RestartLivePullToPushRequest { task_id, region })),
+    ]
+}
+
+/// One step of property 2: the account, the operation, how the wire names the action and
+/// which ignored parameters come along, and how many seconds pass before it (at least one,
+/// so that the wire's default rate limit of 10 pull-to-push calls a second never applies).
+#[derive(Debug, Clone)]
+struct Step {
+    account: &'static str,
+    /// Whether the call is made by the account owning the job or task it names.
+    follow: bool,
+    op: Op,
+    action_as_param: bool,
+    common: bool,
+    rotate: usize,
+    step_secs: i64,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    step_of(op().boxed())
+}
+
+/// A step that creates a job or a task: sequences start with a few, so that ids exist.
+fn create_step() -> impl Strategy<Value = Step> {
+    step_of(
+        prop_oneof![
+            1 => create_job().prop_map(Op::CreateJob),
+            1 => create_task().prop_map(Op::CreateTask),
+            2 => valid_create_task().prop_map(Op::CreateTask),
+        ]
+        .boxed(),
+    )
+}
+
+fn step_of(op: BoxedStrategy<Op>) -> impl Strategy<Value = Step> {
+    (
+        (
+            select(&["1001", "1001", "1002"][..]),
+            prop::bool::weighted(0.8),
+        ),
+        op,
+        any::<bool>(),
+        any::<bool>(),
+        0usize..20,
+        prop_oneof![
+            40 => select(&[1i64, 1, 1, 5, 30, 60, 600, 1800, 3600][..]),
+            4 => Just(6 * 3600i64),
+            2 => Just(86_400i64),
+            1 => Just(8 * 86_400i64),
+        ],
+    )
+        .prop_map(
+            |((account, follow), op, action_as_param, common, rotate, step_secs)| Step {
+                account,
+                follow,
+                op,
+                action_as_param,
+                common,
+                rotate,
+                step_secs,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn typed_and_wire_paths_agree(
+        creates in prop::collection::vec(create_step(), 0..7),
+        rest in prop::collection::vec(step(), 1..24),
+    ) {
+        let steps: Vec<&Step> = creates.iter().chain(&rest).collect();
+        let mut typed_engine = Engine::new(Config::default());
+        let mut wire_engine = Engine::new(Config::default());
+        let mut now = t0();
+        let mut jobs: Vec<Known> = Vec::new();
+        let mut tasks: Vec<Known> = Vec::new();
+        for step in steps {
+            now += TimeDelta::seconds(step.step_secs);
+            let mut op = step.op.clone();
+            let owner = op.resolve(&jobs, &tasks, now);
+            let account_name = owner.filter(|_| step.follow).unwrap_or(step.account);
+            let account = acct(account_name);
+            let (status, body) = op.run_typed(&mut typed_engine, &account, now);
+
+            let mut params = op.params();
+            // Every name sent is one the action reads.
+            for (name, _) in &params {
+                prop_assert!(params_of(op.action()).contains(&name.as_str()), "{}", name);
+            }
+            if step.common {
+                params.extend([
+                    ("Format".to_owned(), "JSON".to_owned()),
+                    ("Version".to_owned(), API_VERSION.to_owned()),
+                    ("Timestamp".to_owned(), "2030-01-01T00:00:00Z".to_owned()),
+                    ("SignatureNonce".to_owned(), "n1".to_owned()),
+                    ("RegionId".to_owned(), "cn-hangzhou".to_owned()),
+                ]);
+            }
+            let header = if step.action_as_param {
+                params.push(("Action".to_owned(), op.action().to_owned()));
+                ""
+            } else {
+                op.action()
+            };
+            let n = params.len().max(1);
+            params.rotate_left(step.rotate % n);
+            let reply = wire_engine.handle_rpc(account_name, header, &as_pairs(&params), now);
+
+            prop_assert_eq!(reply.status(), status, "{:?} {:?}", op, params);
+            prop_assert_eq!(reply.body_json(), body.clone(), "{:?} {:?}", op, params);
+            prop_assert_eq!(typed_engine.state(), wire_engine.state());
+            prop_assert_eq!(typed_engine.snapshot(), wire_engine.snapshot());
+            prop_assert_eq!(typed_engine.drain_events(), reply.events());
+            prop_assert_eq!(wire_engine.drain_events(), reply.events());
+            prop_assert_eq!(typed_engine.drain_callbacks(), reply.callbacks());
+            prop_assert_eq!(wire_engine.drain_callbacks(), reply.callbacks());
+            prop_assert!(wire_engine.state().invariants_hold());
+            check_shape(&reply);
+            if status == 200 {
+                let body: Value = serde_json::from_str(&body).unwrap();
+                match &op {
+                    Op::CreateJob(r) => jobs.push((
+                        account_name,
+                        r.cluster_id.clone().unwrap(),
+                        body["JobId"].as_str().unwrap().to_owned(),
+                    )),
+                    Op::CreateTask(r) => tasks.push((
+                        account_name,
+                        r.region.clone().unwrap(),
+                        body["TaskId"].as_str().unwrap().to_owned(),
+                    )),
+                    _ => {}
+                }
+            }
+        }
     }
 }
