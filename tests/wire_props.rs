@@ -1653,3 +1653,425 @@ proptest! {
         }
     }
 }
+
+// ---- 3. throttling --------------------------------------------------------------------------------
+
+const THROTTLED: &str = "Throttling.User";
+const FLOW_CONTROL: &str = "Request was denied due to user flow control.";
+
+fn throttle_config(throttle: Throttle) -> Config {
+    Config {
+        throttle,
+        ..Config::default()
+    }
+}
+
+/// Edge: 5 calls a minute; pull-to-push: 3 calls a second.
+fn tight() -> Config {
+    throttle_config(Throttle {
+        edge: Some(Rate {
+            calls: 5,
+            per_secs: 60,
+        }),
+        pull_to_push: Some(Rate {
+            calls: 3,
+            per_secs: 1,
+        }),
+    })
+}
+
+/// A successful edge call (when admitted).
+fn edge_call(engine: &mut Engine, account: &str, now: DateTime<Utc>) -> Reply {
+    engine.handle_rpc(
+        account,
+        "ListEdgeTranscodeTemplate",
+        &[("ClusterId", "cluster-1")],
+        now,
+    )
+}
+
+/// A successful pull-to-push call (when admitted).
+fn p2p_call(engine: &mut Engine, account: &str, now: DateTime<Utc>) -> Reply {
+    engine.handle_rpc(
+        account,
+        "DescribeLivePullToPushList",
+        &[("Region", "cn-shanghai")],
+        now,
+    )
+}
+
+/// Asserts a throttled reply that changed nothing at all.
+#[track_caller]
+fn assert_throttled(engine: &mut Engine, call: impl FnOnce(&mut Engine) -> Reply) {
+    let before = engine.state().clone();
+    let deadline = engine.next_deadline();
+    let reply = call(engine);
+    assert_error(&reply, THROTTLED, None);
+    assert_eq!(message(&reply), FLOW_CONTROL);
+    check_shape(&reply);
+    assert!(reply.events().is_empty() && reply.callbacks().is_empty());
+    assert_eq!(engine.state(), &before);
+    assert_eq!(engine.next_deadline(), deadline);
+    assert!(engine.drain_events().is_empty());
+    assert!(engine.drain_callbacks().is_empty());
+}
+
+#[test]
+fn edge_window_admits_exactly_its_calls() {
+    let mut engine = Engine::new(tight());
+    // T0 is on a minute boundary: the window is [T0, T0 + 60 s).
+    for ms in [0, 10_000, 20_000, 30_000, 59_000] {
+        assert_ok(&edge_call(&mut engine, "1001", at_ms(ms)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at_ms(59_999)));
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at_ms(59_999)));
+    // The boundary itself opens the next window, with all 5 calls again.
+    for ms in [60_000, 60_000, 61_000, 100_000, 119_999] {
+        assert_ok(&edge_call(&mut engine, "1001", at_ms(ms)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at_ms(119_999)));
+    assert_ok(&edge_call(&mut engine, "1001", at_ms(120_000)));
+}
+
+#[test]
+fn p2p_window_admits_exactly_its_calls() {
+    let mut engine = Engine::new(tight());
+    for ms in [0, 500, 999] {
+        assert_ok(&p2p_call(&mut engine, "1001", at_ms(ms)));
+    }
+    assert_throttled(&mut engine, |e| p2p_call(e, "1001", at_ms(999)));
+    for ms in [1_000, 1_000, 1_999] {
+        assert_ok(&p2p_call(&mut engine, "1001", at_ms(ms)));
+    }
+    assert_throttled(&mut engine, |e| p2p_call(e, "1001", at_ms(1_999)));
+    // Any action of the family counts against it, even ones the operation refuses.
+    assert_throttled(&mut engine, |e| {
+        e.handle_rpc("1001", "StopLivePullToPush", &[], at_ms(1_999))
+    });
+    assert_ok(&p2p_call(&mut engine, "1001", at_ms(2_000)));
+}
+
+#[test]
+fn windows_are_aligned_on_the_epoch() {
+    let mut engine = Engine::new(tight());
+    // Half a minute in, the window has 30 s left; at the next minute a new one starts.
+    for _ in 0..5 {
+        assert_ok(&edge_call(&mut engine, "1001", at(30)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(59)));
+    assert_ok(&edge_call(&mut engine, "1001", at(60)));
+    // Before 1970 too (whole-second windows, negative timestamps).
+    let mut engine = Engine::new(tight());
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    for _ in 0..3 {
+        assert_ok(&p2p_call(
+            &mut engine,
+            "1001",
+            epoch - TimeDelta::milliseconds(500),
+        ));
+    }
+    assert_throttled(&mut engine, |e| {
+        p2p_call(e, "1001", epoch - TimeDelta::milliseconds(1))
+    });
+    assert_ok(&p2p_call(&mut engine, "1001", epoch));
+}
+
+#[test]
+fn a_throttled_call_lets_no_time_pass() {
+    let mut engine = Engine::new(tight());
+    let owner = acct("1001");
+    // A task starting at T0 + 30 s, with a callback, created through the typed (unthrottled)
+    // method.
+    let created = engine
+        .create_live_pull_to_push(
+            &owner,
+            &CreateLivePullToPushRequest {
+                region: Some("cn-shanghai".into()),
+                start_time: Some(fmt(at(30))),
+                end_time: Some(fmt(at(7200))),
+                source_type: Some("live".into()),
+                source_protocol: Some("rtmp".into()),
+                source_urls: Some(vec!["rtmp://src.example.com/live/a".into()]),
+                dst_url: Some("rtmp://push.example.com/live/a".into()),
+                callback_url: Some("https://hooks.example.com/cb".into()),
+                ..Default::default()
+            },
+            at(0),
+        )
+        .unwrap();
+    engine.drain_events();
+    for s in [1, 2, 3, 4, 5] {
+        assert_ok(&edge_call(&mut engine, "1001", at(s)));
+    }
+    assert_eq!(engine.next_deadline(), Some(at(30)));
+    // At T0 + 40 s the task is due to start, but the throttled call does not start it.
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(40)));
+    assert_throttled(&mut engine, |e| {
+        e.handle_rpc(
+            "1001",
+            "StartEdgeTranscodeJob",
+            &[("ClusterId", "cluster-1"), ("JobId", "j1")],
+            at(40),
+        )
+    });
+    assert_eq!(engine.next_deadline(), Some(at(30)));
+    // The next admitted call (the other family) lets the time pass: the task starts.
+    let reply = engine.handle_rpc(
+        "1001",
+        "DescribeLivePullToPush",
+        &[
+            ("TaskId", created.task_id.as_str()),
+            ("Region", "cn-shanghai"),
+        ],
+        at(40),
+    );
+    assert_ok(&reply);
+    assert_eq!(json(&reply)["TaskStatus"], 1);
+    assert_eq!(reply.events().len(), 1);
+    assert_eq!(reply.events()[0].at, at(30));
+    assert_eq!(reply.callbacks().len(), 1);
+}
+
+#[test]
+fn accounts_and_families_are_counted_apart() {
+    let mut engine = Engine::new(tight());
+    for _ in 0..5 {
+        assert_ok(&edge_call(&mut engine, "1001", at(0)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(1)));
+    // Another account: its own 5 calls.
+    for _ in 0..5 {
+        assert_ok(&edge_call(&mut engine, "1002", at(1)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1002", at(1)));
+    // The other family of the throttled account: its own 3 calls.
+    for _ in 0..3 {
+        assert_ok(&p2p_call(&mut engine, "1001", at(1)));
+    }
+    assert_throttled(&mut engine, |e| p2p_call(e, "1001", at(1)));
+    assert_ok(&p2p_call(&mut engine, "1002", at(1)));
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(2)));
+    // Every action of a family shares its counter.
+    let mut engine = Engine::new(tight());
+    for action in ACTIONS.iter().take(5) {
+        engine.handle_rpc("1001", action, &[], at(0));
+    }
+    for action in &ACTIONS[..9] {
+        assert_throttled(&mut engine, |e| e.handle_rpc("1001", action, &[], at(0)));
+    }
+    for action in &ACTIONS[9..12] {
+        assert_ne!(
+            code(&engine.handle_rpc("1001", action, &[], at(0))),
+            THROTTLED
+        );
+    }
+    for action in &ACTIONS[9..] {
+        assert_throttled(&mut engine, |e| e.handle_rpc("1001", action, &[], at(0)));
+    }
+}
+
+#[test]
+fn calls_the_gateway_refuses_are_not_counted() {
+    let mut engine = Engine::new(tight());
+    let long_name = "n".repeat(MAX_NAME_BYTES + 1);
+    for _ in 0..10 {
+        // Unknown action, bad version, bad account, repeated Action, too many parameters.
+        let r = engine.handle_rpc("1001", "ListEdgeTranscodeJobs", &[], at(0));
+        assert_error(&r, "InvalidAction.NotFound", None);
+        let r = engine.handle_rpc(
+            "1001",
+            "ListEdgeTranscodeTemplate",
+            &[("ClusterId", "c"), ("Version", "2016-11-02")],
+            at(0),
+        );
+        assert_error(&r, "InvalidVersion", None);
+        let r = edge_call(&mut engine, "has space", at(0));
+        assert_error(&r, "InvalidParameter", Some("AccountId"));
+        let r = engine.handle_rpc(
+            "1001",
+            "",
+            &[
+                ("Action", "ListEdgeTranscodeTemplate"),
+                ("Action", "ListEdgeTranscodeTemplate"),
+            ],
+            at(0),
+        );
+        assert_error(&r, "InvalidParameter", Some("Action"));
+        let r = engine.handle_rpc(
+            "1001",
+            "ListEdgeTranscodeTemplate",
+            &[(long_name.as_str(), "x")],
+            at(0),
+        );
+        assert_error(&r, "InvalidParameter", None);
+    }
+    for _ in 0..5 {
+        assert_ok(&edge_call(&mut engine, "1001", at(0)));
+    }
+    // Throttled calls are not counted either: the window stays at 5, the limit.
+    for _ in 0..10 {
+        assert_throttled(&mut engine, |e| edge_call(e, "1001", at(0)));
+    }
+    for _ in 0..5 {
+        assert_ok(&edge_call(&mut engine, "1001", at(60)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(60)));
+}
+
+#[test]
+fn throttle_off_never_throttles() {
+    let mut engine = Engine::new(throttle_config(Throttle::off()));
+    for _ in 0..7_000 {
+        assert_ok(&edge_call(&mut engine, "1001", at(0)));
+    }
+    for _ in 0..200 {
+        assert_ok(&p2p_call(&mut engine, "1001", at(0)));
+    }
+    // One family switched off, the other limited.
+    let mut engine = Engine::new(throttle_config(Throttle {
+        edge: None,
+        pull_to_push: Some(Rate {
+            calls: 3,
+            per_secs: 1,
+        }),
+    }));
+    for _ in 0..100 {
+        assert_ok(&edge_call(&mut engine, "1001", at(0)));
+    }
+    for _ in 0..3 {
+        assert_ok(&p2p_call(&mut engine, "1001", at(0)));
+    }
+    assert_throttled(&mut engine, |e| p2p_call(e, "1001", at(0)));
+}
+
+#[test]
+fn a_zero_second_window_is_read_as_one_second() {
+    let mut engine = Engine::new(throttle_config(Throttle {
+        edge: Some(Rate {
+            calls: 2,
+            per_secs: 0,
+        }),
+        pull_to_push: None,
+    }));
+    assert_ok(&edge_call(&mut engine, "1001", at_ms(0)));
+    assert_ok(&edge_call(&mut engine, "1001", at_ms(999)));
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at_ms(999)));
+    assert_ok(&edge_call(&mut engine, "1001", at_ms(1000)));
+}
+
+#[test]
+fn the_default_limits_are_the_documented_ones() {
+    assert_eq!(Config::default().throttle, Throttle::default());
+    assert_eq!(
+        Throttle::default(),
+        Throttle {
+            edge: Some(Rate {
+                calls: 6000,
+                per_secs: 60
+            }),
+            pull_to_push: Some(Rate {
+                calls: 10,
+                per_secs: 1
+            }),
+        }
+    );
+    let mut engine = Engine::new(Config::default());
+    // 6,000 edge calls spread over one minute, then the 6,001st in that minute.
+    for i in 0..6000 {
+        assert_ok(&edge_call(&mut engine, "1001", at_ms(i * 10)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at_ms(59_999)));
+    assert_ok(&edge_call(&mut engine, "1001", at_ms(60_000)));
+    // 10 pull-to-push calls in one second, then the 11th.
+    for i in 0..10 {
+        assert_ok(&p2p_call(&mut engine, "1001", at_ms(5_000 + i * 99)));
+    }
+    assert_throttled(&mut engine, |e| p2p_call(e, "1001", at_ms(5_999)));
+    assert_ok(&p2p_call(&mut engine, "1001", at_ms(6_000)));
+}
+
+#[test]
+#[ignore = "bug: a call whose `now` falls in an earlier window resets the counter, so the later window admits more than `calls` calls"]
+fn an_earlier_now_does_not_reopen_a_full_window() {
+    let mut engine = Engine::new(tight());
+    for _ in 0..5 {
+        assert_ok(&edge_call(&mut engine, "1001", at(70)));
+    }
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(80)));
+    // A call stamped in the previous minute (a clock step back, or requests stamped before
+    // they took the engine's lock). Whatever it gets, the window [60 s, 120 s) already
+    // holds 5 calls, so a 6th call in it must be refused.
+    let _ = edge_call(&mut engine, "1001", at(50));
+    let reply = edge_call(&mut engine, "1001", at(90));
+    assert_error(&reply, THROTTLED, None);
+}
+
+/// One call of the throttle model: who, which family, how long after the previous one, and
+/// whether the gateway refuses it before the throttle (a bad `Version`).
+#[derive(Debug, Clone)]
+struct ThrottleCall {
+    account: &'static str,
+    edge: bool,
+    step_ms: i64,
+    bad_version: bool,
+}
+
+fn throttle_call() -> impl Strategy<Value = ThrottleCall> {
+    (
+        select(&["1001", "1002"][..]),
+        any::<bool>(),
+        prop_oneof![6 => 0i64..200, 2 => 0i64..2_000, 1 => 0i64..90_000],
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(account, edge, step_ms, bad_version)| ThrottleCall {
+            account,
+            edge,
+            step_ms,
+            bad_version,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// With `now` never going back, the wire admits exactly what a fixed-window counter per
+    /// account and family admits.
+    #[test]
+    fn the_throttle_follows_the_fixed_window_model(
+        calls in prop::collection::vec(throttle_call(), 1..80),
+    ) {
+        let mut engine = Engine::new(tight());
+        let mut model: BTreeMap<(&str, bool), (i64, u32)> = BTreeMap::new();
+        let mut ms = 0;
+        for call in &calls {
+            ms += call.step_ms;
+            let now = at_ms(ms);
+            let (action, mut params) = if call.edge {
+                ("ListEdgeTranscodeTemplate", vec![("ClusterId", "cluster-1")])
+            } else {
+                ("DescribeLivePullToPushList", vec![("Region", "cn-shanghai")])
+            };
+            if call.bad_version {
+                params.push(("Version", "2016-11-02"));
+            }
+            let reply = engine.handle_rpc(call.account, action, &params, now);
+            check_shape(&reply);
+            if call.bad_version {
+                prop_assert_eq!(code(&reply), "InvalidVersion");
+                continue;
+            }
+            let (limit, per_ms) = if call.edge { (5, 60_000) } else { (3, 1_000) };
+            let window = (t0().timestamp_millis() + ms).div_euclid(per_ms);
+            let entry = model.entry((call.account, call.edge)).or_insert((window, 0));
+            if entry.0 != window {
+                *entry = (window, 0);
+            }
+            if entry.1 < limit {
+                entry.1 += 1;
+                prop_assert_eq!(reply.status(), 200, "{}", reply.body_json());
+            } else {
+                prop_assert_eq!(code(&reply), THROTTLED);
+            }
+        }
+    }
+}
