@@ -2075,3 +2075,698 @@ proptest! {
         }
     }
 }
+
+// ---- 4. the gateway's order of checks -------------------------------------------------------------
+
+/// A well-formed value of each parameter (the ids need not exist).
+fn sample_value(name: &str) -> &'static str {
+    match name {
+        "ClusterId" => "cluster-1",
+        "Name" | "Keyword" | "TaskName" => "news",
+        "TemplateId" => TEMPLATES[0],
+        "StreamInput" => "rtmp://in.example.com/live/a",
+        "StreamOutput" => "rtmp://out.example.com/live/a",
+        "JobId" => "0123456789abcdef0123456789abcdef",
+        "Status" | "Offset" | "PageNo" | "PageNumber" | "RepeatNumber" => "1",
+        "FileIndex" | "RetryCount" => "0",
+        "Type" => "common",
+        "VideoCodec" => "H.264",
+        "PageSize" => "10",
+        "SortBy" => "asc",
+        "Region" => "cn-shanghai",
+        "StartTime" => "2030-01-01T01:00:00Z",
+        "EndTime" => "2030-01-01T02:00:00Z",
+        "SourceType" => "url",
+        "SourceProtocol" => "flv",
+        "SourceUrls" => r#"["https://cdn.example.com/a.mp4","https://cdn.example.com/b.flv"]"#,
+        "DstUrl" => "rtmp://push.example.com/live/a",
+        "CallbackUrl" => "https://hooks.example.com/cb",
+        "RetryInterval" => "60",
+        "TaskId" => "00000000-0000-4000-8000-000000000000",
+        other => panic!("no sample value for {other}"),
+    }
+}
+
+/// The required parameters of each action, in its order (README operation tables).
+fn required_of(action: &str) -> &'static [&'static str] {
+    match action {
+        "CreateEdgeTranscodeJob" => params_of(action),
+        "GetEdgeTranscodeJob"
+        | "UpdateEdgeTranscodeJob"
+        | "StartEdgeTranscodeJob"
+        | "StopEdgeTranscodeJob"
+        | "DeleteEdgeTranscodeJob" => &["ClusterId", "JobId"],
+        "GetEdgeTranscodeTemplate" => &["ClusterId", "TemplateId"],
+        "ListEdgeTranscodeJob" | "ListEdgeTranscodeTemplate" => &["ClusterId"],
+        "CreateLivePullToPush" => &[
+            "Region",
+            "StartTime",
+            "EndTime",
+            "SourceType",
+            "SourceUrls",
+            "DstUrl",
+        ],
+        "DescribeLivePullToPushList" => &["Region"],
+        _ => &["TaskId", "Region"],
+    }
+}
+
+/// The required parameters of `action` with well-formed values.
+fn base_params(action: &str) -> Vec<(String, String)> {
+    required_of(action)
+        .iter()
+        .map(|n| ((*n).to_owned(), sample_value(n).to_owned()))
+        .collect()
+}
+
+fn with(mut params: Vec<(String, String)>, name: &str, value: &str) -> Vec<(String, String)> {
+    params.retain(|(n, _)| n != name);
+    params.push((name.to_owned(), value.to_owned()));
+    params
+}
+
+fn without(mut params: Vec<(String, String)>, name: &str) -> Vec<(String, String)> {
+    params.retain(|(n, _)| n != name);
+    params
+}
+
+fn rpc(action: &str, params: &[(String, String)]) -> Reply {
+    Engine::new(Config::default()).handle_rpc("1001", action, &as_pairs(params), at(0))
+}
+
+#[test]
+fn the_base_calls_pass_the_gateway_and_validation() {
+    for action in ACTIONS {
+        let reply = rpc(action, &base_params(action));
+        check_shape(&reply);
+        // Nothing exists yet, so lookups fail; but no parameter is missing or invalid.
+        assert!(
+            !matches!(
+                code(&reply).as_str(),
+                "MissingParameter" | "InvalidParameter" | "InvalidAction.NotFound"
+            ),
+            "{action}: {}",
+            reply.body_json()
+        );
+    }
+}
+
+/// An engine with a task due to start at T0 + 30 s (callback set), for checking that a call
+/// the gateway refuses at T0 + 40 s lets no time pass.
+fn engine_with_due_task() -> Engine {
+    let mut engine = Engine::new(Config::default());
+    engine
+        .create_live_pull_to_push(
+            &acct("1001"),
+            &CreateLivePullToPushRequest {
+                region: Some("cn-shanghai".into()),
+                start_time: Some(fmt(at(30))),
+                end_time: Some(fmt(at(7200))),
+                source_type: Some("url".into()),
+                source_urls: Some(vec!["https://cdn.example.com/a.mp4".into()]),
+                dst_url: Some("rtmp://push.example.com/live/a".into()),
+                callback_url: Some("https://hooks.example.com/cb".into()),
+                ..Default::default()
+            },
+            at(0),
+        )
+        .unwrap();
+    engine.drain_events();
+    engine
+}
+
+/// Runs a call the gateway must refuse with `expected` (naming `field`), on an engine with a
+/// task due, and checks that nothing at all happened.
+#[track_caller]
+fn gateway_refuses(
+    account: &str,
+    action: &str,
+    params: &[(&str, &str)],
+    expected: &str,
+    field: Option<&str>,
+) {
+    let mut engine = engine_with_due_task();
+    let before = engine.state().clone();
+    let reply = engine.handle_rpc(account, action, params, at(40));
+    check_shape(&reply);
+    assert_error(&reply, expected, field);
+    assert_eq!(engine.state(), &before, "time passed on a gateway refusal");
+    assert!(reply.events().is_empty() && reply.callbacks().is_empty());
+    assert_eq!(engine.next_deadline(), Some(at(30)));
+}
+
+#[test]
+fn a_missing_action_is_missing_parameter() {
+    gateway_refuses("1001", "", &[], "MissingParameter", Some("Action"));
+    gateway_refuses(
+        "1001",
+        "",
+        &[("ClusterId", "cluster-1"), ("Format", "JSON")],
+        "MissingParameter",
+        Some("Action"),
+    );
+    gateway_refuses(
+        "1001",
+        "",
+        &[("Action", "")],
+        "MissingParameter",
+        Some("Action"),
+    );
+    // Before the version and the account.
+    gateway_refuses(
+        "",
+        "",
+        &[("Version", "2016-11-02")],
+        "MissingParameter",
+        Some("Action"),
+    );
+    let r = rpc("", &[]);
+    assert_eq!(
+        message(&r),
+        "The input parameter \"Action\" that is mandatory for processing this request is not supplied."
+    );
+}
+
+#[test]
+fn an_unknown_action_is_404_whatever_else_is_wrong() {
+    let bad_params: &[(&str, &str)] = &[
+        ("ClusterId", "a"),
+        ("ClusterId", "b"),
+        ("Version", "1999-01-01"),
+        ("PageNo", "x"),
+    ];
+    for name in [
+        "listedgetranscodejob",
+        "ListEdgeTranscodeJobs",
+        "DescribeLiveStreamsOnlineList",
+        " ListEdgeTranscodeJob",
+        "ListEdgeTranscodeJob ",
+        "ListEdgeTranscodeJob\u{0}",
+        "Action",
+        "🎥",
+    ] {
+        gateway_refuses("1001", name, bad_params, "InvalidAction.NotFound", None);
+        gateway_refuses("", name, &[], "InvalidAction.NotFound", None);
+        let mut params = bad_params.to_vec();
+        params.push(("Action", name));
+        gateway_refuses("has space", "", &params, "InvalidAction.NotFound", None);
+    }
+    let r = rpc("Nope", &[]);
+    assert_eq!(r.status(), 404);
+    assert_eq!(
+        message(&r),
+        "Specified api is not found, please check your url and method."
+    );
+}
+
+#[test]
+fn the_version_must_be_2016_11_01_when_sent() {
+    for action in ACTIONS {
+        // Before the account and before the action's own parameters.
+        gateway_refuses(
+            "has space",
+            action,
+            &[("Version", "2016-11-02")],
+            "InvalidVersion",
+            None,
+        );
+        let base = base_params(action);
+        let ok = as_pairs(&base);
+        let mut versioned = ok.clone();
+        versioned.push(("Version", API_VERSION));
+        let a = Engine::new(Config::default()).handle_rpc("1001", action, &ok, at(0));
+        let b = Engine::new(Config::default()).handle_rpc("1001", action, &versioned, at(0));
+        assert_eq!(a, b, "{action}: Version sent or not, the same reply");
+        assert_ne!(code(&a), "InvalidVersion");
+    }
+    let r = rpc(
+        "ListEdgeTranscodeTemplate",
+        &[("Version".into(), "2014-01-01".into())],
+    );
+    assert_eq!(message(&r), "Specified parameter Version is not valid.");
+}
+
+#[test]
+fn a_repeated_action_or_version_is_invalid_parameter() {
+    let action = "ListEdgeTranscodeTemplate";
+    for (name, value) in [("Action", action), ("Version", API_VERSION)] {
+        let mut params = vec![("ClusterId", "cluster-1"), (name, value), (name, value)];
+        let header = if name == "Action" { "" } else { action };
+        gateway_refuses("1001", header, &params, "InvalidParameter", Some(name));
+        params.push(("Version", "2016-11-02"));
+        params.retain(|p| *p != ("Version", API_VERSION) || name == "Version");
+        let mut engine = Engine::new(Config::default());
+        let r = engine.handle_rpc("1001", header, &params, at(0));
+        assert_error(&r, "InvalidParameter", Some(name));
+        assert!(message(&r).contains("must be sent only once"));
+    }
+}
+
+#[test]
+fn repeated_ignored_parameters_stay_ignored() {
+    for action in ACTIONS {
+        let mut params = base_params(action);
+        let reference = rpc(action, &params);
+        for name in [
+            "Timestamp",
+            "SignatureNonce",
+            "Format",
+            "RegionId",
+            "NoSuchParam",
+        ] {
+            params.push((name.to_owned(), "x".to_owned()));
+            params.push((name.to_owned(), "y".to_owned()));
+        }
+        // A parameter of another action is ignored too, however often it is sent.
+        for other in all_param_names() {
+            if !params_of(action).contains(&other) && !COMMON_PARAMS.contains(&other) {
+                params.push((other.to_owned(), "1".to_owned()));
+                params.push((other.to_owned(), "2".to_owned()));
+            }
+        }
+        assert_eq!(rpc(action, &params), reference, "{action}");
+    }
+}
+
+/// A parameter the action reads, sent twice, is InvalidParameter "must be sent only once"
+/// (README, "Repeated parameters"), for every parameter of every action: optional ones here.
+#[test]
+fn a_repeated_optional_parameter_is_invalid_parameter() {
+    for action in ACTIONS {
+        for name in params_of(action) {
+            if required_of(action).contains(name) {
+                continue;
+            }
+            let mut params = base_params(action);
+            params.push(((*name).to_owned(), sample_value(name).to_owned()));
+            params.push(((*name).to_owned(), sample_value(name).to_owned()));
+            let r = rpc(action, &params);
+            assert_error(&r, "InvalidParameter", Some(name));
+            assert!(
+                message(&r).contains("must be sent only once"),
+                "{action} {name}"
+            );
+        }
+    }
+}
+
+/// The same for the required parameters: the parameter was sent, so it is not missing.
+#[test]
+fn a_repeated_required_parameter_is_invalid_parameter() {
+    let mut wrong = Vec::new();
+    for action in ACTIONS {
+        for name in required_of(action) {
+            let mut params = base_params(action);
+            params.push(((*name).to_owned(), sample_value(name).to_owned()));
+            let r = rpc(action, &params);
+            if code(&r) != "InvalidParameter"
+                || !message(&r).contains(&format!("\"{name}\" is invalid: must be sent only once"))
+            {
+                wrong.push(format!("{action} {name}: {}", message(&r)));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn bounds_come_before_everything() {
+    let many: Vec<(String, String)> = (0..=MAX_PARAMS)
+        .map(|i| (format!("X{i}"), "v".to_owned()))
+        .collect();
+    assert_eq!(many.len(), 201);
+    let many = as_pairs(&many);
+    for (account, action) in [
+        ("1001", "ListEdgeTranscodeTemplate"),
+        ("1001", "NoSuchAction"),
+        ("1001", ""),
+        ("", "NoSuchAction"),
+    ] {
+        gateway_refuses(
+            account,
+            action,
+            &many,
+            "InvalidParameter",
+            Some("Parameters"),
+        );
+    }
+    // 200 are fine.
+    let mut fine = many[..MAX_PARAMS - 1].to_vec();
+    fine.push(("ClusterId", "cluster-1"));
+    assert_ok(&rpc_pairs("ListEdgeTranscodeTemplate", &fine));
+
+    let long_name = "n".repeat(MAX_NAME_BYTES + 1);
+    let wide_name = "é".repeat(65); // 65 characters, 130 bytes
+    for name in [long_name.as_str(), wide_name.as_str()] {
+        gateway_refuses(
+            "",
+            "NoSuchAction",
+            &[(name, "v")],
+            "InvalidParameter",
+            Some("Parameters"),
+        );
+    }
+    let max_name = "n".repeat(MAX_NAME_BYTES);
+    assert_ok(&rpc_pairs(
+        "ListEdgeTranscodeTemplate",
+        &[("ClusterId", "cluster-1"), (max_name.as_str(), "v")],
+    ));
+
+    let huge = "v".repeat(MAX_VALUE_BYTES + 1);
+    gateway_refuses(
+        "",
+        "NoSuchAction",
+        &[("Signature", huge.as_str())],
+        "InvalidParameter",
+        Some("Signature"),
+    );
+    let max = "v".repeat(MAX_VALUE_BYTES);
+    assert_ok(&rpc_pairs(
+        "ListEdgeTranscodeTemplate",
+        &[("ClusterId", "cluster-1"), ("Signature", max.as_str())],
+    ));
+    assert_eq!(
+        (MAX_PARAMS, MAX_NAME_BYTES, MAX_VALUE_BYTES),
+        (200, 128, 256 * 1024)
+    );
+}
+
+fn rpc_pairs(action: &str, params: &[(&str, &str)]) -> Reply {
+    Engine::new(Config::default()).handle_rpc("1001", action, params, at(0))
+}
+
+#[test]
+fn the_account_must_be_a_valid_account_id() {
+    let long = "a".repeat(129);
+    for account in [
+        "",
+        "has space",
+        " 1001",
+        "1001\n",
+        "ü",
+        long.as_str(),
+        "\u{0}",
+    ] {
+        for action in ACTIONS {
+            gateway_refuses(
+                account,
+                action,
+                &as_pairs(&base_params(action)),
+                "InvalidParameter",
+                Some("AccountId"),
+            );
+        }
+    }
+    let max = "~".repeat(128);
+    assert_ok(&Engine::new(Config::default()).handle_rpc(
+        &max,
+        "ListEdgeTranscodeTemplate",
+        &[("ClusterId", "c")],
+        at(0),
+    ));
+}
+
+// ---- 5. integer and list forms ---------------------------------------------------------------------
+
+#[test]
+fn integers_in_the_wrong_form_are_invalid_parameter() {
+    for (action, field) in INT_PARAMS {
+        for bad in [
+            "1.5", "0x10", "1e3", " 1", "1 ", "", "-", "+", "١", "1_000", "٣",
+        ] {
+            let r = rpc(action, &with(base_params(action), field, bad));
+            assert_error(&r, "InvalidParameter", Some(field));
+            assert!(
+                message(&r).ends_with("is invalid: must be an integer."),
+                "{action} {field}={bad:?}: {}",
+                message(&r)
+            );
+        }
+        for huge in [
+            "9223372036854775808",
+            "-9223372036854775809",
+            "99999999999999999999999",
+        ] {
+            let r = rpc(action, &with(base_params(action), field, huge));
+            assert_error(&r, "InvalidParameter", Some(field));
+            assert!(
+                message(&r).ends_with("is invalid: is out of range."),
+                "{action} {field}={huge}: {}",
+                message(&r)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_sign_and_leading_zeros_are_accepted() {
+    for (action, field) in INT_PARAMS {
+        let seven = rpc(action, &with(base_params(action), field, "7"));
+        assert!(
+            !message(&seven).contains("must be an integer"),
+            "{action} {field}"
+        );
+        for same in ["+7", "007", "+007", "0000000000000000000000007"] {
+            // Fresh engines draw the same request ids: the replies are equal byte for byte.
+            assert_eq!(
+                rpc(action, &with(base_params(action), field, same)),
+                seven,
+                "{action} {field}={same}"
+            );
+        }
+        let zero = rpc(action, &with(base_params(action), field, "0"));
+        assert_eq!(rpc(action, &with(base_params(action), field, "-0")), zero);
+        assert_eq!(rpc(action, &with(base_params(action), field, "+0")), zero);
+    }
+    // And a value they make valid is accepted as such.
+    for (action, field, text) in [
+        ("ListEdgeTranscodeJob", "Status", "+01"),
+        ("ListEdgeTranscodeJob", "PageSize", "0100"),
+        ("ListEdgeTranscodeTemplate", "PageNo", "+2"),
+        ("DescribeLivePullToPushList", "PageNumber", "007"),
+        ("DescribeLivePullToPushList", "PageSize", "+10"),
+        ("DescribeLivePullToPushList", "PageSize", "+10"),
+        ("CreateLivePullToPush", "RepeatNumber", "-01"),
+        ("CreateLivePullToPush", "Offset", "+7"),
+        ("CreateLivePullToPush", "FileIndex", "+001"),
+        ("CreateLivePullToPush", "RetryCount", "+7"),
+        ("CreateLivePullToPush", "RetryInterval", "0070"),
+    ] {
+        assert_ok(&rpc(action, &with(base_params(action), field, text)));
+    }
+    let r = rpc(
+        "ListEdgeTranscodeJob",
+        &with(base_params("ListEdgeTranscodeJob"), "PageSize", "0100"),
+    );
+    assert_eq!(json(&r)["TotalCount"], 0);
+}
+
+#[test]
+fn source_urls_must_be_a_json_array_of_strings() {
+    for action in ["CreateLivePullToPush", "UpdateLivePullToPush"] {
+        for bad in [
+            "https://cdn.example.com/a.mp4",
+            "\"https://cdn.example.com/a.mp4\"",
+            "{}",
+            "{\"a\":\"b\"}",
+            "[1]",
+            "[\"a\",1]",
+            "[[\"a\"]]",
+            "[null]",
+            "null",
+            "true",
+            "[",
+            "[\"a\"] x",
+            "['a']",
+            "[\"a\",]",
+        ] {
+            let r = rpc(action, &with(base_params(action), "SourceUrls", bad));
+            assert_error(&r, "InvalidParameter", Some("SourceUrls"));
+            assert!(
+                message(&r).ends_with("must be a JSON array of strings."),
+                "{action} {bad}: {}",
+                message(&r)
+            );
+        }
+    }
+    // An empty value is not sent: required on Create, nothing to change on Update.
+    let r = rpc(
+        "CreateLivePullToPush",
+        &with(base_params("CreateLivePullToPush"), "SourceUrls", ""),
+    );
+    assert_error(&r, "MissingParameter", Some("SourceUrls"));
+    let empty = rpc(
+        "UpdateLivePullToPush",
+        &with(base_params("UpdateLivePullToPush"), "SourceUrls", ""),
+    );
+    let absent = rpc("UpdateLivePullToPush", &base_params("UpdateLivePullToPush"));
+    assert_eq!(empty, absent);
+    // An empty array is an array: the request's own rule refuses it.
+    let r = rpc(
+        "CreateLivePullToPush",
+        &with(base_params("CreateLivePullToPush"), "SourceUrls", "[]"),
+    );
+    assert_error(&r, "InvalidParameter", Some("SourceUrls"));
+    assert!(!message(&r).contains("JSON array"));
+    // JSON escapes and whitespace are JSON.
+    assert_ok(&rpc(
+        "CreateLivePullToPush",
+        &with(
+            base_params("CreateLivePullToPush"),
+            "SourceUrls",
+            " [ \"https:\\/\\/cdn.example.com\\/a.mp4\" ] ",
+        ),
+    ));
+}
+
+#[test]
+fn a_missing_parameter_beats_a_malformed_integer() {
+    for (action, field) in INT_PARAMS {
+        for missing in required_of(action) {
+            let params = with(without(base_params(action), missing), field, "1.5");
+            let r = rpc(action, &params);
+            assert_error(&r, "MissingParameter", Some(missing));
+        }
+    }
+    // And a malformed list or a repeated parameter.
+    let create = base_params("CreateLivePullToPush");
+    let r = rpc(
+        "CreateLivePullToPush",
+        &with(without(create.clone(), "DstUrl"), "SourceUrls", "x"),
+    );
+    assert_error(&r, "MissingParameter", Some("DstUrl"));
+    let mut repeated = without(create, "Region");
+    repeated.push(("RetryCount".into(), "1".into()));
+    repeated.push(("RetryCount".into(), "1".into()));
+    let r = rpc("CreateLivePullToPush", &repeated);
+    assert_error(&r, "MissingParameter", Some("Region"));
+}
+
+#[test]
+fn a_malformed_integer_beats_the_request_rules() {
+    // ClusterId breaks its rule, PageNo is not an integer: the form problem wins.
+    let params = with(
+        with(
+            base_params("ListEdgeTranscodeJob"),
+            "ClusterId",
+            "has space",
+        ),
+        "PageNo",
+        "1.5",
+    );
+    assert_error(
+        &rpc("ListEdgeTranscodeJob", &params),
+        "InvalidParameter",
+        Some("PageNo"),
+    );
+    // Two form problems: the first in the action's parameter order.
+    let params = with(
+        with(base_params("ListEdgeTranscodeJob"), "PageSize", "x"),
+        "Status",
+        "y",
+    );
+    assert_error(
+        &rpc("ListEdgeTranscodeJob", &params),
+        "InvalidParameter",
+        Some("Status"),
+    );
+    // A bad integer beats a cross-field rule (a window that ends before it starts).
+    let params = with(
+        with(
+            base_params("CreateLivePullToPush"),
+            "EndTime",
+            "2030-01-01T00:30:00Z",
+        ),
+        "RetryCount",
+        "3.0",
+    );
+    assert_error(
+        &rpc("CreateLivePullToPush", &params),
+        "InvalidParameter",
+        Some("RetryCount"),
+    );
+    // In range for 64 bits but not for the field: the field's own rule.
+    let r = rpc(
+        "ListEdgeTranscodeJob",
+        &with(base_params("ListEdgeTranscodeJob"), "PageSize", "101"),
+    );
+    assert_error(&r, "InvalidParameter", Some("PageSize"));
+    assert!(!message(&r).contains("must be an integer"));
+}
+
+// ---- 6. Send, snapshots ------------------------------------------------------------------------------
+
+/// `Engine` can move into a server's shared state.
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<Engine>();
+    assert_send::<Reply>();
+};
+
+#[test]
+fn snapshots_serialize_after_wire_calls() {
+    let mut engine = Engine::new(Config::default());
+    let create = with(
+        with(
+            base_params("CreateLivePullToPush"),
+            "CallbackUrl",
+            "https://hooks.example.com/cb",
+        ),
+        "TaskName",
+        "晚间\u{2028}\"新闻\"",
+    );
+    let r = engine.handle_rpc("1001", "CreateLivePullToPush", &as_pairs(&create), at(0));
+    assert_ok(&r);
+    let r = engine.handle_rpc(
+        "1001",
+        "CreateEdgeTranscodeJob",
+        &as_pairs(&base_params("CreateEdgeTranscodeJob")),
+        at(1),
+    );
+    assert_ok(&r);
+    let job = json(&r)["JobId"].as_str().unwrap().to_owned();
+    let r = engine.handle_rpc(
+        "1001",
+        "StartEdgeTranscodeJob",
+        &[("ClusterId", "cluster-1"), ("JobId", job.as_str())],
+        at(2),
+    );
+    assert_ok(&r);
+    engine.handle_rpc("1001", "NoSuchAction", &[], at(3));
+    // The task starts at 01:00 and ends at 02:00: let it run, then exit.
+    let r = engine.handle_rpc(
+        "1002",
+        "DescribeLivePullToPushList",
+        &[("Region", "cn-shanghai")],
+        at(3 * 3600),
+    );
+    assert_ok(&r);
+    assert_eq!(r.events().len(), 2, "the start and the end of 1001's task");
+    assert_eq!(r.callbacks().len(), 2);
+
+    let snapshot = engine.snapshot();
+    assert_eq!(snapshot.requests_answered, 5);
+    let text = serde_json::to_string(&snapshot).unwrap();
+    let back: Snapshot = serde_json::from_str(&text).unwrap();
+    // The timer queue is derived and left out of the JSON (a restore rebuilds it), so the
+    // deserialized snapshot is compared through its JSON and through a restore.
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    let mut restored = Engine::restore(Config::default(), back);
+    assert_eq!(restored.state(), engine.state());
+    assert_eq!(restored.next_deadline(), engine.next_deadline());
+    // The restored engine answers the next call exactly as the original does.
+    let params = [("Region", "cn-shanghai")];
+    let a = engine.handle_rpc("1001", "DescribeLivePullToPushList", &params, at(4 * 3600));
+    let b = restored.handle_rpc("1001", "DescribeLivePullToPushList", &params, at(4 * 3600));
+    assert_eq!(a, b);
+    // The engine moves to another thread and keeps working there.
+    let handle = std::thread::spawn(move || {
+        let r = engine.handle_rpc("1001", "DescribeLivePullToPushList", &params, at(5 * 3600));
+        (
+            r.status(),
+            serde_json::to_string(&engine.snapshot()).unwrap(),
+        )
+    });
+    let (status, _) = handle.join().unwrap();
+    assert_eq!(status, 200);
+}
