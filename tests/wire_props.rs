@@ -46,7 +46,7 @@ use proptest::sample::{Index, select, subsequence};
 use serde::Serialize;
 use serde_json::Value;
 
-// ---- shared ----------------------------------------------------------------------------------
+// ---- shared -------------------------------------------------------------------------------------
 
 /// Cases of the heavier properties when `PROPTEST_CASES` is not set.
 const DEFAULT_CASES: u32 = 256;
@@ -419,7 +419,7 @@ fn action_tables_match_the_crate() {
     }
 }
 
-// ---- 1. arbitrary calls ------------------------------------------------------------------------
+// ---- 1. arbitrary calls -------------------------------------------------------------------------
 
 /// A parameter value: text, or the n-th job or task id seen so far (resolved at run time).
 #[derive(Debug, Clone)]
@@ -442,6 +442,15 @@ impl Val {
 }
 
 /// Values that are well formed for some parameter of some action.
+/// Two playable files.
+const TWO_FILES: &[&str] = &[
+    "https://cdn.example.com/a.mp4",
+    "https://cdn.example.com/b.flv",
+];
+
+/// A list of two playable files, as the wire sends it.
+const URL_LIST: &str = r#"["https://cdn.example.com/a.mp4","https://cdn.example.com/b.flv"]"#;
+
 const PLAUSIBLE: &[&str] = &[
     "cluster-1",
     "cluster-2",
@@ -562,11 +571,23 @@ fn value() -> impl Strategy<Value = Val> {
     ]
 }
 
+/// Parameter names that are almost real ones.
+const NEAR_MISS_NAMES: &[&str] = &[
+    "clusterid",
+    "ClusterID",
+    "CallbackURL",
+    "Sourceurls",
+    "action",
+    "version",
+    " Action",
+    "Action ",
+];
+
 fn param_name() -> impl Strategy<Value = String> {
     let names = all_param_names();
     prop_oneof![
         8 => select(names).prop_map(str::to_owned),
-        1 => select(&["clusterid", "ClusterID", "CallbackURL", "Sourceurls", "action", "version", " Action", "Action "][..])
+        1 => select(NEAR_MISS_NAMES)
             .prop_map(str::to_owned),
         1 => "\\PC{0,20}",
         1 => any::<String>(),
@@ -602,7 +623,8 @@ fn near_miss(name: &str, how: u8) -> String {
 fn action_name() -> impl Strategy<Value = String> {
     prop_oneof![
         16 => select(ACTIONS).prop_map(str::to_owned),
-        6 => select(&["CreateEdgeTranscodeJob", "CreateLivePullToPush"][..]).prop_map(str::to_owned),
+        6 => select(&["CreateEdgeTranscodeJob", "CreateLivePullToPush"][..])
+            .prop_map(str::to_owned),
         2 => (select(ACTIONS), any::<u8>()).prop_map(|(a, how)| near_miss(a, how)),
         1 => Just(String::new()),
         1 => any::<String>(),
@@ -697,7 +719,7 @@ fn structured(names: &'static [&'static str]) -> impl Strategy<Value = Vec<(Stri
         ]),
         3 => Just(vec![
             lit("SourceType", "url"),
-            lit("SourceUrls", r#"["https://cdn.example.com/a.mp4","https://cdn.example.com/b.flv"]"#),
+            lit("SourceUrls", URL_LIST),
         ]),
         3 => Just(vec![
             lit("SourceType", "vod"),
@@ -799,6 +821,9 @@ fn run_checked(
         before.requests_answered + 1,
         "one request id per reply"
     );
+    // With the default id generator nothing inside can fail: an InternalError would mean
+    // the wire could not turn the parameters into a request, or the reply into JSON.
+    assert_ne!(body["Code"], "InternalError", "{}", reply.body_json());
     if reply.status() != 200 {
         // A refusal changes nothing but what time alone changes (nothing at all when the
         // gateway refused it).
@@ -842,7 +867,8 @@ proptest! {
                 .collect();
             let header = match call.action_as_param {
                 Some(i) => {
-                    params.insert(i.index(params.len() + 1), ("Action".into(), call.action.clone()));
+                    let at = i.index(params.len() + 1);
+                    params.insert(at, ("Action".into(), call.action.clone()));
                     ""
                 }
                 None => call.action.as_str(),
@@ -1204,14 +1230,22 @@ fn task_region() -> BoxedStrategy<Option<String>> {
 
 fn job_ref() -> BoxedStrategy<Option<String>> {
     req(
-        prop_oneof![6 => (0usize..4).prop_map(|n| format!("@job{n}")), 1 => s(&["0123456789abcdef0123456789abcdef"])].boxed(),
+        prop_oneof![
+            6 => (0usize..4).prop_map(|n| format!("@job{n}")),
+            1 => s(&["0123456789abcdef0123456789abcdef"]),
+        ]
+        .boxed(),
         &["has space"],
     )
 }
 
 fn task_ref() -> BoxedStrategy<Option<String>> {
     req(
-        prop_oneof![6 => (0usize..4).prop_map(|n| format!("@task{n}")), 1 => s(&["00000000-0000-4000-8000-000000000000"])].boxed(),
+        prop_oneof![
+            6 => (0usize..4).prop_map(|n| format!("@task{n}")),
+            1 => s(&["00000000-0000-4000-8000-000000000000"]),
+        ]
+        .boxed(),
         &["has space", "\u{1}"],
     )
 }
@@ -1256,7 +1290,10 @@ fn end_text() -> BoxedStrategy<String> {
 }
 
 /// The source of a new task: type, protocol and list, mostly consistent.
-fn source() -> BoxedStrategy<(Option<String>, Option<String>, Option<Vec<String>>)> {
+/// `SourceType`, `SourceProtocol`, `SourceUrls`.
+type SourceFields = (Option<String>, Option<String>, Option<Vec<String>>);
+
+fn source() -> BoxedStrategy<SourceFields> {
     let t = |kind: &str, protocol: Option<&str>, urls: Option<&[&str]>| {
         Just((
             Some(kind.to_owned()),
@@ -1267,7 +1304,7 @@ fn source() -> BoxedStrategy<(Option<String>, Option<String>, Option<Vec<String>
     prop_oneof![
         12 => t("live", Some("rtmp"), Some(&["rtmp://src.example.com/live/a"])),
         3 => t("live", Some("hls"), Some(&["https://src.example.com/live/a.m3u8"])),
-        12 => t("url", None, Some(&["https://cdn.example.com/a.mp4", "https://cdn.example.com/b.flv"])),
+        12 => t("url", None, Some(TWO_FILES)),
         3 => t("url", Some("flv"), Some(&["https://cdn.example.com/a.mp4"])),
         12 => t("vod", None, Some(&["media-1", "media_2", "media-3"])),
         1 => t("live", None, Some(&["rtmp://src.example.com/live/a"])),
@@ -1404,28 +1441,49 @@ fn valid_create_task() -> impl Strategy<Value = CreateLivePullToPushRequest> {
 }
 
 fn update_task() -> impl Strategy<Value = UpdateLivePullToPushRequest> {
+    let list = |v: &[&str]| Just(Some(v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()));
     let urls = prop_oneof![
         6 => Just(None),
-        1 => Just(Some(vec!["media-9".to_owned()])),
-        1 => Just(Some(vec!["https://cdn.example.com/z.mp4".to_owned(), "https://cdn.example.com/y.mp4".to_owned()])),
-        1 => Just(Some(vec!["rtmp://src.example.com/live/z".to_owned()])),
-        1 => Just(Some(Vec::new())),
+        1 => list(&["media-9"]),
+        1 => list(&["https://cdn.example.com/z.mp4", "https://cdn.example.com/y.mp4"]),
+        1 => list(&["rtmp://src.example.com/live/z"]),
+        1 => list(&[]),
+    ];
+    let callback = prop_oneof![
+        6 => Just(None),
+        1 => s(&["https://hooks.example.com/new", ""]).prop_map(Some),
     ];
     (
-        (task_ref(), task_region(), opt(time_text(), &["x"]), opt(end_text(), &["y"])),
-        (urls, opt_int(-1..=3, &[-2]), opt_int(1..=100, &[0]), prop_oneof![6 => Just(None), 1 => s(&["https://hooks.example.com/new", ""]).prop_map(Some)], opt_int(0..=2, &[-1])),
+        (
+            task_ref(),
+            task_region(),
+            opt(time_text(), &["x"]),
+            opt(end_text(), &["y"]),
+        ),
+        (
+            urls,
+            opt_int(-1..=3, &[-2]),
+            opt_int(1..=100, &[0]),
+            callback,
+            opt_int(0..=2, &[-1]),
+        ),
     )
-        .prop_map(|((task_id, region, start_time, end_time), (source_urls, repeat_number, offset, callback_url, file_index))| UpdateLivePullToPushRequest {
-            task_id,
-            region,
-            start_time,
-            end_time,
-            source_urls,
-            repeat_number,
-            offset,
-            callback_url,
-            file_index,
-        })
+        .prop_map(
+            |(
+                (task_id, region, start_time, end_time),
+                (source_urls, repeat_number, offset, callback_url, file_index),
+            )| UpdateLivePullToPushRequest {
+                task_id,
+                region,
+                start_time,
+                end_time,
+                source_urls,
+                repeat_number,
+                offset,
+                callback_url,
+                file_index,
+            },
+        )
 }
 
 /// An UpdateLivePullToPush of an existing task with a well-formed change: what a running
@@ -1486,34 +1544,173 @@ fn create_job() -> impl Strategy<Value = CreateEdgeTranscodeJobRequest> {
         )
 }
 
+fn sort_by() -> BoxedStrategy<Option<String>> {
+    opt(s(&["asc", "desc"]), &["ASC", "up"])
+}
+
+fn page() -> BoxedStrategy<Option<i64>> {
+    opt_int(1..=3, &[0, 2_147_483_648])
+}
+
+fn page_size() -> BoxedStrategy<Option<i64>> {
+    opt_int(1..=100, &[0, 101])
+}
+
+fn transcode_type() -> BoxedStrategy<Option<String>> {
+    opt(s(&["common", "nbhd-2", "ultra-hd"]), &["Common"])
+}
+
+/// Get, Start, Stop or Delete of a job (`which` picks the operation).
+fn job_op(which: u8) -> BoxedStrategy<Op> {
+    (job_cluster(), job_ref())
+        .prop_map(move |(cluster_id, job_id)| match which {
+            0 => Op::GetJob(GetEdgeTranscodeJobRequest { cluster_id, job_id }),
+            1 => Op::StartJob(StartEdgeTranscodeJobRequest { cluster_id, job_id }),
+            2 => Op::StopJob(StopEdgeTranscodeJobRequest { cluster_id, job_id }),
+            _ => Op::DeleteJob(DeleteEdgeTranscodeJobRequest { cluster_id, job_id }),
+        })
+        .boxed()
+}
+
+/// Delete, Describe, Stop or Restart of a task (`which` picks the operation).
+fn task_op(which: u8) -> BoxedStrategy<Op> {
+    (task_ref(), task_region())
+        .prop_map(move |(task_id, region)| match which {
+            0 => Op::DeleteTask(DeleteLivePullToPushRequest { task_id, region }),
+            1 => Op::DescribeTask(DescribeLivePullToPushRequest { task_id, region }),
+            2 => Op::StopTask(StopLivePullToPushRequest { task_id, region }),
+            _ => Op::RestartTask(RestartLivePullToPushRequest { task_id, region }),
+        })
+        .boxed()
+}
+
+fn list_jobs() -> BoxedStrategy<Op> {
+    (
+        cluster(),
+        opt(s(&["news", "NEWS", "@job0"]), &["a\u{0}"]),
+        opt_int(0..=1, &[2, -1]),
+        transcode_type(),
+        (page(), page_size(), sort_by()),
+    )
+        .prop_map(
+            |(cluster_id, keyword, status, transcode_type, (page_no, page_size, sort_by))| {
+                Op::ListJobs(ListEdgeTranscodeJobRequest {
+                    cluster_id,
+                    keyword,
+                    status,
+                    transcode_type,
+                    page_no,
+                    page_size,
+                    sort_by,
+                })
+            },
+        )
+        .boxed()
+}
+
+fn update_job() -> BoxedStrategy<Op> {
+    (
+        job_cluster(),
+        job_ref(),
+        opt(s(&["renamed", "新"]), &["x y"]),
+        opt(template_id(), &["has space"]),
+        opt(s(&["rtmp://in.example.com/live/z"]), BAD_URLS),
+        opt(s(&["rtmp://out.example.com/live/z"]), BAD_URLS),
+    )
+        .prop_map(
+            |(cluster_id, job_id, name, template_id, stream_input, stream_output)| {
+                Op::UpdateJob(UpdateEdgeTranscodeJobRequest {
+                    cluster_id,
+                    job_id,
+                    name,
+                    template_id,
+                    stream_input,
+                    stream_output,
+                })
+            },
+        )
+        .boxed()
+}
+
+fn get_template() -> BoxedStrategy<Op> {
+    (cluster(), req(template_id(), &["has space"]))
+        .prop_map(|(cluster_id, template_id)| {
+            Op::GetTemplate(GetEdgeTranscodeTemplateRequest {
+                cluster_id,
+                template_id,
+            })
+        })
+        .boxed()
+}
+
+fn list_templates() -> BoxedStrategy<Op> {
+    (
+        cluster(),
+        opt(s(&["h264", "1080P"]), &["\u{7}"]),
+        transcode_type(),
+        opt(s(&["H.264", "H.265"]), &["h264"]),
+        (page(), page_size(), sort_by()),
+    )
+        .prop_map(
+            |(cluster_id, keyword, transcode_type, video_codec, (page_no, page_size, sort_by))| {
+                Op::ListTemplates(ListEdgeTranscodeTemplateRequest {
+                    cluster_id,
+                    keyword,
+                    transcode_type,
+                    video_codec,
+                    page_no,
+                    page_size,
+                    sort_by,
+                })
+            },
+        )
+        .boxed()
+}
+
+fn list_tasks() -> BoxedStrategy<Op> {
+    (
+        region(),
+        opt(s(&["@task0", "0000"]), &["a b"]),
+        opt(s(&["news", "NEWS"]), &["\u{1}"]),
+        opt(s(&["push.example.com/live/a", "LIVE"]), &["\u{2}"]),
+        page(),
+        page_size(),
+    )
+        .prop_map(
+            |(region, task_id, task_name, dst_url, page_number, page_size)| {
+                Op::ListTasks(DescribeLivePullToPushListRequest {
+                    region,
+                    task_id,
+                    task_name,
+                    dst_url,
+                    page_number,
+                    page_size,
+                })
+            },
+        )
+        .boxed()
+}
+
 fn op() -> impl Strategy<Value = Op> {
-    let sort = opt(s(&["asc", "desc"]), &["ASC", "up"]);
-    let page = || opt_int(1..=3, &[0, 2_147_483_648]);
-    let size = || opt_int(1..=100, &[0, 101]);
-    let kind = opt(s(&["common", "nbhd-2", "ultra-hd"]), &["Common"]);
     prop_oneof![
         5 => create_job().prop_map(Op::CreateJob),
-        2 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::GetJob(GetEdgeTranscodeJobRequest { cluster_id, job_id })),
-        2 => (cluster(), opt(s(&["news", "NEWS", "@job0"]), &["a\u{0}"]), opt_int(0..=1, &[2, -1]), kind.clone(), page(), size(), sort.clone())
-            .prop_map(|(cluster_id, keyword, status, transcode_type, page_no, page_size, sort_by)| Op::ListJobs(ListEdgeTranscodeJobRequest { cluster_id, keyword, status, transcode_type, page_no, page_size, sort_by })),
-        3 => (job_cluster(), job_ref(), opt(s(&["renamed", "新"]), &["x y"]), opt(template_id(), &["has space"]), opt(s(&["rtmp://in.example.com/live/z"]), BAD_URLS), opt(s(&["rtmp://out.example.com/live/z"]), BAD_URLS))
-            .prop_map(|(cluster_id, job_id, name, template_id, stream_input, stream_output)| Op::UpdateJob(UpdateEdgeTranscodeJobRequest { cluster_id, job_id, name, template_id, stream_input, stream_output })),
-        3 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::StartJob(StartEdgeTranscodeJobRequest { cluster_id, job_id })),
-        3 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::StopJob(StopEdgeTranscodeJobRequest { cluster_id, job_id })),
-        2 => (job_cluster(), job_ref()).prop_map(|(cluster_id, job_id)| Op::DeleteJob(DeleteEdgeTranscodeJobRequest { cluster_id, job_id })),
-        1 => (cluster(), req(template_id(), &["has space"])).prop_map(|(cluster_id, template_id)| Op::GetTemplate(GetEdgeTranscodeTemplateRequest { cluster_id, template_id })),
-        1 => (cluster(), opt(s(&["h264", "1080P"]), &["\u{7}"]), kind, opt(s(&["H.264", "H.265"]), &["h264"]), page(), size(), sort)
-            .prop_map(|(cluster_id, keyword, transcode_type, video_codec, page_no, page_size, sort_by)| Op::ListTemplates(ListEdgeTranscodeTemplateRequest { cluster_id, keyword, transcode_type, video_codec, page_no, page_size, sort_by })),
+        2 => job_op(0),
+        2 => list_jobs(),
+        3 => update_job(),
+        3 => job_op(1),
+        3 => job_op(2),
+        2 => job_op(3),
+        1 => get_template(),
+        1 => list_templates(),
         3 => create_task().prop_map(Op::CreateTask),
         3 => valid_create_task().prop_map(Op::CreateTask),
         2 => update_task().prop_map(Op::UpdateTask),
         2 => valid_update_task().prop_map(Op::UpdateTask),
-        2 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::DeleteTask(DeleteLivePullToPushRequest { task_id, region })),
-        3 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::DescribeTask(DescribeLivePullToPushRequest { task_id, region })),
-        2 => (region(), opt(s(&["@task0", "0000"]), &["a b"]), opt(s(&["news", "NEWS"]), &["\u{1}"]), opt(s(&["push.example.com/live/a", "LIVE"]), &["\u{2}"]), page(), size())
-            .prop_map(|(region, task_id, task_name, dst_url, page_number, page_size)| Op::ListTasks(DescribeLivePullToPushListRequest { region, task_id, task_name, dst_url, page_number, page_size })),
-        3 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::StopTask(StopLivePullToPushRequest { task_id, region })),
-        3 => (task_ref(), task_region()).prop_map(|(task_id, region)| Op::RestartTask(RestartLivePullToPushRequest { task_id, region })),
+        2 => task_op(0),
+        3 => task_op(1),
+        2 => list_tasks(),
+        3 => task_op(2),
+        3 => task_op(3),
     ]
 }
 
@@ -1633,7 +1830,8 @@ proptest! {
             prop_assert_eq!(typed_engine.drain_callbacks(), reply.callbacks());
             prop_assert_eq!(wire_engine.drain_callbacks(), reply.callbacks());
             prop_assert!(wire_engine.state().invariants_hold());
-            check_shape(&reply);
+            let shape = check_shape(&reply);
+            prop_assert_ne!(&shape["Code"], "InternalError");
             if status == 200 {
                 let body: Value = serde_json::from_str(&body).unwrap();
                 match &op {
@@ -1654,7 +1852,7 @@ proptest! {
     }
 }
 
-// ---- 3. throttling --------------------------------------------------------------------------------
+// ---- 3. throttling ------------------------------------------------------------------------------
 
 const THROTTLED: &str = "Throttling.User";
 const FLOW_CONTROL: &str = "Request was denied due to user flow control.";
@@ -1991,7 +2189,7 @@ fn the_default_limits_are_the_documented_ones() {
 }
 
 #[test]
-#[ignore = "bug: a call whose `now` falls in an earlier window resets the counter, so the later window admits more than `calls` calls"]
+#[ignore = "bug: an earlier `now` resets a full window's counter (throttle.rs, Counters::admit)"]
 fn an_earlier_now_does_not_reopen_a_full_window() {
     let mut engine = Engine::new(tight());
     for _ in 0..5 {
@@ -2076,7 +2274,7 @@ proptest! {
     }
 }
 
-// ---- 4. the gateway's order of checks -------------------------------------------------------------
+// ---- 4. the gateway's order of checks -----------------------------------------------------------
 
 /// A well-formed value of each parameter (the ids need not exist).
 fn sample_value(name: &str) -> &'static str {
@@ -2486,7 +2684,7 @@ fn the_account_must_be_a_valid_account_id() {
     ));
 }
 
-// ---- 5. integer and list forms ---------------------------------------------------------------------
+// ---- 5. integer and list forms ------------------------------------------------------------------
 
 #[test]
 fn integers_in_the_wrong_form_are_invalid_parameter() {
@@ -2579,6 +2777,8 @@ fn source_urls_must_be_a_json_array_of_strings() {
             "[\"a\"] x",
             "['a']",
             "[\"a\",]",
+            &"[".repeat(100_000),
+            &format!("{}\"a\"{}", "[".repeat(5_000), "]".repeat(5_000)),
         ] {
             let r = rpc(action, &with(base_params(action), "SourceUrls", bad));
             assert_error(&r, "InvalidParameter", Some("SourceUrls"));
@@ -2694,7 +2894,7 @@ fn a_malformed_integer_beats_the_request_rules() {
     assert!(!message(&r).contains("must be an integer"));
 }
 
-// ---- 6. Send, snapshots ------------------------------------------------------------------------------
+// ---- 6. Send, snapshots -------------------------------------------------------------------------
 
 /// `Engine` can move into a server's shared state.
 const _: fn() = || {
