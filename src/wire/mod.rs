@@ -116,9 +116,16 @@ fn request<R: DeserializeOwned>(
         serde_json::from_value(Value::Object(fields)).map_err(|e| ApiError::InternalError {
             detail: format!("the parameters did not make a request: {e}").into(),
         })?;
+    // A field with a form problem was left out of the request, so its own check sees it as
+    // absent: that is not a missing parameter, it is the form problem.
+    let had_form_problem = |field: &str| {
+        form_problems
+            .iter()
+            .any(|p| matches!(p, ApiError::InvalidParameter { field: f, .. } if f == field))
+    };
     if let Some(missing) = all_problems(&req)
         .into_iter()
-        .find(|p| matches!(p, ApiError::MissingParameter { .. }))
+        .find(|p| matches!(p, ApiError::MissingParameter { field } if !had_form_problem(field)))
     {
         return Err(missing);
     }
