@@ -22,7 +22,7 @@
 //! The library does no I/O; everything that touches the network, the clock or the disk is
 //! here.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,11 +37,11 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use live_lifecycle::auth::{Credentials, NonceMemory};
+use live_lifecycle::auth::{self, Credential, NonceMemory};
 use live_lifecycle::ids::{AccountId, TaskId};
-use live_lifecycle::pull_to_push::{Callback, StreamReport};
+use live_lifecycle::pull_to_push::{Callback, ReportError, StreamReport};
 use live_lifecycle::time::{format_utc, parse_utc};
-use live_lifecycle::{Config, Engine, Snapshot};
+use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Snapshot};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -71,7 +71,7 @@ enum Clock {
 struct Emulator {
     engine: Engine,
     clock: Clock,
-    keys: Credentials,
+    keys: HashMap<String, Credential>,
     nonces: NonceMemory,
 }
 
@@ -163,10 +163,12 @@ fn options() -> Options {
 
 fn json_response(status: u16, body: String) -> Response<Body> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json;charset=utf-8"));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/json;charset=utf-8"),
+    );
     response
 }
 
@@ -184,7 +186,11 @@ fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
 /// Query (and, for a form POST, body) parameters, decoded, in arrival order.
 fn parameters(query: Option<&str>, form: Option<&[u8]>) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = query
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(body) = form {
         pairs.extend(url::form_urlencoded::parse(body).into_owned());
@@ -204,104 +210,109 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Handled {
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            return Handled {
-                response: emulator_error(413, "InvalidParameter", "The request body is larger than 1 MiB."),
-                action: String::new(),
-                account: String::new(),
-                code: "InvalidParameter".into(),
-            };
+            return control(
+                emulator_error(
+                    413,
+                    "InvalidParameter",
+                    "The request body is larger than 1 MiB.",
+                ),
+                "InvalidParameter",
+            );
         }
     };
-    let is_form = parts
-        .headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let params = parameters(parts.uri.query(), is_form.then_some(&body[..]));
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
+    let mut signed = auth::Request::new(parts.method.as_str(), parts.uri.path())
+        .with_raw_query(parts.uri.query().unwrap_or(""))
+        .with_body(body.to_vec());
+    for (name, value) in &parts.headers {
+        if let Ok(value) = value.to_str() {
+            signed = signed.with_header(name.as_str(), value);
+        }
+    }
+    // Query pairs, then form fields of a form-encoded body, in arrival order.
+    let params = signed.params();
+    match (&parts.method, parts.uri.path()) {
+        (&Method::POST, "/_emulator/advance") => advance(&shared, &params),
+        (&Method::POST, "/_emulator/fault") => fault(&shared, &params),
+        (&Method::GET | &Method::POST, "/") => api(&shared, &signed, &params),
+        _ => control(
+            emulator_error(
+                404,
+                "InvalidAction.NotFound",
+                "Specified api is not found, please check your url and method.",
+            ),
+            "InvalidAction.NotFound",
+        ),
+    }
+}
+
+/// One API call: the gateway's checks, the signature, then the engine.
+fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> Handled {
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let action = signed.header("x-acs-action").unwrap_or("").to_owned();
+    let version = signed.header("x-acs-version").unwrap_or("").to_owned();
+    if !version.is_empty() && !pairs.iter().any(|(k, _)| *k == "Version") {
+        pairs.push(("Version", &version));
+    }
+    let named = if action.is_empty() {
+        param(params, "Action").unwrap_or("").to_owned()
+    } else {
+        action.clone()
     };
-    let path = parts.uri.path().to_owned();
-    let method = parts.method.clone();
-    match (method, path.as_str()) {
-        (Method::POST, "/_emulator/advance") => advance(&shared, &params),
-        (Method::POST, "/_emulator/fault") => fault(&shared, &params),
-        (Method::GET | Method::POST, "/") => {
-            let mut emulator = shared.lock();
-            let now = emulator.now();
-            let headers: BTreeMap<String, String> = parts
-                .headers
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-                .collect();
-            let signed = live_lifecycle::auth::SignedRequest {
-                method: parts.method.as_str(),
-                path: &path,
-                query: parts.uri.query().unwrap_or(""),
-                headers: &headers,
-                body: &body,
-            };
-            // Signatures carry the client's real time: they are checked against the real
-            // clock even when the engine runs on the manual one.
-            let keys = emulator.keys.clone();
-            let verified =
-                live_lifecycle::auth::verify(&signed, &keys, Utc::now(), &mut emulator.nonces);
-            let account = match verified {
-                Ok(v) => v.account,
-                Err(error) => {
-                    let request_id = format!("{:08X}-0000-4000-8000-000000000000", now.timestamp_subsec_nanos());
-                    return Handled {
-                        code: error.code().to_owned(),
-                        response: json_response(error.http_status(), error.body(&request_id, "live.aliyuncs.com")),
-                        action: header("x-acs-action"),
-                        account: String::new(),
-                    };
-                }
-            };
-            let mut pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let version = header("x-acs-version");
-            if !version.is_empty() && !pairs.iter().any(|(k, _)| *k == "Version") {
-                pairs.push(("Version", &version));
-            }
-            let action = header("x-acs-action");
-            let reply = emulator.engine.handle_rpc(&account, &action, &pairs, now);
-            shared.ship_callbacks(&mut emulator);
-            let body = reply.body_json();
-            let code = if reply.status() == 200 {
-                String::new()
-            } else {
-                serde_json::from_str::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v.get("Code").and_then(|c| c.as_str()).map(str::to_owned))
-                    .unwrap_or_default()
-            };
-            let action = if action.is_empty() {
-                params
-                    .iter()
-                    .find(|(k, _)| k == "Action")
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            } else {
-                action
-            };
-            Handled {
-                response: json_response(reply.status(), body),
-                action,
-                account,
-                code,
+    let version_ok = param(params, "Version")
+        .or((!version.is_empty()).then_some(version.as_str()))
+        .is_none_or(|v| v == API_VERSION);
+    let mut emulator = shared.lock();
+    let now = emulator.now();
+    // The gateway looks the API up before it checks the signature: an unknown action or
+    // version is answered as such whatever the signature. The engine answers those without
+    // looking at the account.
+    let account = if !ACTIONS.contains(&named.as_str()) || !version_ok {
+        String::new()
+    } else {
+        let Emulator { keys, nonces, .. } = &mut *emulator;
+        // Signatures carry the client's real time: they are checked against the real clock
+        // even when the engine runs on the manual one.
+        match auth::verify(signed, keys, Utc::now(), nonces) {
+            Ok(verified) => verified.account.as_str().to_owned(),
+            Err(error) => {
+                let request_id = emulator.engine.snapshot().requests_answered;
+                let request_id = format!("E0000000-0000-4000-8000-{request_id:012X}");
+                return Handled {
+                    code: error.code().to_owned(),
+                    response: json_response(
+                        error.http_status(),
+                        error.body_json(&request_id, "live.aliyuncs.com"),
+                    ),
+                    action: named,
+                    account: String::new(),
+                };
             }
         }
-        _ => Handled {
-            response: emulator_error(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."),
-            action: String::new(),
-            account: String::new(),
-            code: "InvalidAction.NotFound".into(),
-        },
+    };
+    let reply = emulator.engine.handle_rpc(
+        if account.is_empty() { "-" } else { &account },
+        &action,
+        &pairs,
+        now,
+    );
+    shared.ship_callbacks(&mut emulator);
+    let body = reply.body_json();
+    let code = if reply.status() == 200 {
+        String::new()
+    } else {
+        serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("Code").and_then(|c| c.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    Handled {
+        response: json_response(reply.status(), body),
+        action: named,
+        account,
+        code,
     }
 }
 
@@ -315,7 +326,10 @@ fn control(response: Response<Body>, code: &str) -> Handled {
 }
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// `POST /_emulator/advance?Seconds=N`: moves the manual clock and applies what fell due.
@@ -323,13 +337,21 @@ fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
     let mut emulator = shared.lock();
     let Clock::Manual(now) = emulator.clock else {
         return control(
-            emulator_error(400, "OperationDenied", "The emulator runs on the real clock; start it with --manual-clock."),
+            emulator_error(
+                400,
+                "OperationDenied",
+                "The emulator runs on the real clock; start it with --manual-clock.",
+            ),
             "OperationDenied",
         );
     };
     let Some(seconds) = param(params, "Seconds").and_then(|s| s.parse::<u32>().ok()) else {
         return control(
-            emulator_error(400, "InvalidParameter", "Seconds must be a whole number of seconds, 0 or more."),
+            emulator_error(
+                400,
+                "InvalidParameter",
+                "Seconds must be a whole number of seconds, 0 or more.",
+            ),
             "InvalidParameter",
         );
     };
@@ -351,28 +373,47 @@ fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
         Some("file-ended") => StreamReport::FileEnded,
         _ => {
             return control(
-                emulator_error(400, "InvalidParameter", "Kind must be pull, push, failed, recover or file-ended."),
+                emulator_error(
+                    400,
+                    "InvalidParameter",
+                    "Kind must be pull, push, failed, recover or file-ended.",
+                ),
                 "InvalidParameter",
             );
         }
     };
     let Some(task_id) = param(params, "TaskId").and_then(|t| TaskId::try_from(t).ok()) else {
-        return control(emulator_error(400, "MissingParameter", "TaskId is mandatory."), "MissingParameter");
+        return control(
+            emulator_error(400, "MissingParameter", "TaskId is mandatory."),
+            "MissingParameter",
+        );
     };
     let mut emulator = shared.lock();
     let now = emulator.now();
-    let accounts: Vec<AccountId> = emulator.keys.accounts().collect();
-    let mut outcome = Err(live_lifecycle::pull_to_push::ReportError::UnknownTask);
+    // The task belongs to one of the keys' accounts; the fault endpoint takes no signature.
+    let accounts: Vec<AccountId> = emulator.keys.values().map(|c| c.account.clone()).collect();
+    let mut outcome = Err(ReportError::UnknownTask);
     for account in &accounts {
-        outcome = emulator.engine.report_stream(account, &task_id, report, now);
-        if !matches!(outcome, Err(live_lifecycle::pull_to_push::ReportError::UnknownTask)) {
+        outcome = emulator
+            .engine
+            .report_stream(account, &task_id, report, now);
+        if !matches!(outcome, Err(ReportError::UnknownTask)) {
             break;
         }
     }
     shared.ship_callbacks(&mut emulator);
     match outcome {
-        Ok(()) => control(json_response(200, serde_json::json!({"TaskId": task_id.as_str()}).to_string()), ""),
-        Err(e) => control(emulator_error(400, "OperationDenied", &e.to_string()), "OperationDenied"),
+        Ok(()) => control(
+            json_response(
+                200,
+                serde_json::json!({"TaskId": task_id.as_str()}).to_string(),
+            ),
+            "",
+        ),
+        Err(e) => control(
+            emulator_error(400, "OperationDenied", &e.to_string()),
+            "OperationDenied",
+        ),
     }
 }
 
@@ -392,7 +433,10 @@ async fn deliver_callbacks(mut queue: mpsc::UnboundedReceiver<Callback>) {
                 {
                     Ok(_) => return,
                     Err(e) if attempt == CALLBACK_ATTEMPTS => {
-                        eprintln!("callback to {} failed after {attempt} attempts: {e}", callback.url);
+                        eprintln!(
+                            "callback to {} failed after {attempt} attempts: {e}",
+                            callback.url
+                        );
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(500 * u64::from(attempt))),
                 }
@@ -419,13 +463,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -473,8 +518,14 @@ async fn main() -> std::io::Result<()> {
             DEFAULT_KEY.0, DEFAULT_KEY.1
         );
     }
-    let credentials = Credentials::from_pairs(keys.iter().map(|(id, secret)| (id.as_str(), secret.as_str())))
-        .unwrap_or_else(|e| usage(&format!("bad --access-key: {e}")));
+    let credentials: HashMap<String, Credential> = keys
+        .iter()
+        .map(|(id, secret)| {
+            let account = AccountId::try_from(id.as_str())
+                .unwrap_or_else(|e| usage(&format!("bad --access-key id {id}: {e}")));
+            (id.clone(), Credential::new(secret.clone(), account))
+        })
+        .collect();
     let clock = o.manual_clock.map_or(Clock::Real, Clock::Manual);
     let (sender, receiver) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
@@ -482,7 +533,7 @@ async fn main() -> std::io::Result<()> {
             engine: load_engine(o.state.as_ref()),
             clock,
             keys: credentials,
-            nonces: NonceMemory::default(),
+            nonces: NonceMemory::new(),
         }),
         callbacks: sender,
     });
