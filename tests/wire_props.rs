@@ -2241,7 +2241,6 @@ fn the_default_limits_are_the_documented_ones() {
 }
 
 #[test]
-#[ignore = "bug: an earlier `now` resets a full window's counter (throttle.rs, Counters::admit)"]
 fn an_earlier_now_does_not_reopen_a_full_window() {
     let mut engine = Engine::new(tight());
     for _ in 0..5 {
