@@ -183,21 +183,6 @@ fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
     json_response(status, body.to_string())
 }
 
-/// Query (and, for a form POST, body) parameters, decoded, in arrival order.
-fn parameters(query: Option<&str>, form: Option<&[u8]>) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = query
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(body) = form {
-        pairs.extend(url::form_urlencoded::parse(body).into_owned());
-    }
-    pairs
-}
-
 struct Handled {
     response: Response<Body>,
     action: String,

@@ -134,9 +134,10 @@ pub struct State {
     /// How many task ids have been drawn.
     #[serde(default)]
     tasks_created: u64,
-    /// One entry per task: when it next changes on its own. Derived from the tasks (and the
-    /// configured retention), so a snapshot leaves it out and a restore rebuilds it.
-    #[serde(skip)]
+    /// One entry per task: when it next changes on its own. Derived from the tasks and the
+    /// configured retention; kept in snapshots so a state reads back equal, and rebuilt on
+    /// restore so it follows the configuration the engine is restored with.
+    #[serde(default)]
     timers: BTreeSet<Timer>,
 }
 

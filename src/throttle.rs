@@ -107,7 +107,9 @@ impl Counters {
             .windows
             .entry((account.clone(), family))
             .or_insert((window, 0));
-        if entry.0 != window {
+        // Only a later window starts a new count: a call stamped earlier (a clock that went
+        // back) counts in the current window rather than reopening it.
+        if window > entry.0 {
             *entry = (window, 0);
         }
         if entry.1 >= rate.calls {
