@@ -250,3 +250,59 @@ def test_an_unknown_key_is_refused(emulator):
     client = emulator.client(("LTAInobodyHasThisKey", "whatever"))
     refused(lambda: client.list_edge_transcode_job(live.ListEdgeTranscodeJobRequest(cluster_id="c1")),
             "InvalidAccessKeyId.NotFound", 404)
+
+
+def test_unknown_action_is_answered_before_the_signature(emulator):
+    import json
+    import urllib.error
+    import urllib.request
+
+    url = f"http://{emulator.endpoint}/?Action=NoSuchAction&Version=2016-11-01&Signature=bogus"
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(url, timeout=10)
+    assert caught.value.code == 404
+    assert json.loads(caught.value.read())["Code"] == "InvalidAction.NotFound"
+
+
+def test_state_survives_a_restart(tmp_path):
+    """--state FILE: written at shutdown (SIGTERM), read at the next start."""
+    import subprocess
+    import time
+
+    from conftest import Emulator, emulator_binary, free_port
+
+    state = tmp_path / "state.json"
+
+    def start():
+        port = free_port()
+        process = subprocess.Popen(
+            [emulator_binary(), "--listen", f"127.0.0.1:{port}", "--manual-clock", "2030-01-01T09:00:00Z",
+             "--access-key", f"{KEY_A[0]}:{KEY_A[1]}", "--state", str(state)],
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return process, Emulator(port)
+            except OSError:
+                assert process.poll() is None and time.time() < deadline, "the emulator did not start"
+                time.sleep(0.1)
+
+    import socket
+
+    process, first = start()
+    try:
+        job_id = create_job(first.client(), "persisted")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+    assert state.exists()
+    process, second = start()
+    try:
+        job = second.client().get_edge_transcode_job(
+            live.GetEdgeTranscodeJobRequest(cluster_id="persisted", job_id=job_id)).body.job
+        assert job.name == "news"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
