@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The longest URL accepted, in bytes (the documented limit of `DstUrl` and `CallbackUrl`,
+/// The longest URL accepted, in characters (the documented limit of `DstUrl` and `CallbackUrl`,
 /// applied to every URL field).
 pub const MAX_URL_LEN: usize = 2000;
 
