@@ -17,7 +17,7 @@
 //!    code on a fresh engine.
 //! 4. `arbitrary_wire_calls_never_break_the_engine`: sequences of `arbitrary_wire` calls
 //!    always get a JSON body with a `RequestId`, a documented status, never a 500, and the
-//!    invariants hold.
+//!    invariants hold; some succeed and some are refused.
 //! 5. `call_sequences_keep_invariants_and_hit_their_targets`: sequences of `calls` run by a
 //!    `Session` never panic, the invariants hold after every call, every request validates at
 //!    the session's clock as it is sent, a refusal is one of the request's `state_codes()`,
@@ -28,7 +28,9 @@
 //! 7. The README's "Property testing your code" snippet is the module `readme_example` here,
 //!    byte for byte, and its properties run.
 //!
-//! Cases: `PROPTEST_CASES` if set, else `DEFAULT_CASES`; the file runs in seconds.
+//! Cases: `PROPTEST_CASES` if set, else `DEFAULT_CASES`; below the default the coverage
+//! checks (every operation drawn, every code reached, the hit ratio) are skipped, since so
+//! few cases cannot promise them. The file runs in about 15 s in debug on two cores.
 
 #![allow(
     clippy::unwrap_used,
@@ -59,6 +61,12 @@ fn cases() -> u32 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_CASES)
+}
+
+/// Whether enough cases run for the coverage checks (which `PROPTEST_CASES` below the
+/// default turns off) to be certain.
+fn thorough() -> bool {
+    cases() >= DEFAULT_CASES
 }
 
 fn runner(cases: u32) -> TestRunner {
@@ -164,7 +172,9 @@ fn valid_requests_meet_a_fresh_engine_as_documented() {
         prop_assert_eq!(twin.state(), engine.state());
         Ok(())
     });
-    assert_eq!(seen.into_inner().len(), 16, "all 16 operations drawn");
+    if thorough() {
+        assert_eq!(seen.into_inner().len(), 16, "all 16 operations drawn");
+    }
 }
 
 // ---- 2. invalid scenarios -----------------------------------------------------------------
@@ -217,6 +227,9 @@ fn invalid_scenarios_fail_with_their_kind() {
             }
             Ok(())
         });
+        if !thorough() {
+            continue;
+        }
         let reached = reached.into_inner();
         let actions: BTreeSet<&str> = reached.iter().map(|(a, _)| *a).collect();
         let codes: BTreeSet<&str> = reached.iter().map(|(_, c)| *c).collect();
@@ -264,7 +277,7 @@ fn valid_wire_calls_answer_as_documented() {
 fn arbitrary_wire_calls_never_break_the_engine() {
     let now: DateTime<Utc> = "2030-01-01T00:00:00Z".parse().unwrap();
     let statuses = RefCell::new(BTreeSet::new());
-    let strategy = proptest::collection::vec(arbitrary_wire(), 1..12);
+    let strategy = proptest::collection::vec(arbitrary_wire(now), 1..12);
     check(cases(), strategy, |sequence| {
         let mut engine = Engine::new(Config::default());
         for (i, (action, params)) in sequence.iter().enumerate() {
@@ -279,12 +292,11 @@ fn arbitrary_wire_calls_never_break_the_engine() {
         }
         Ok(())
     });
-    if cases() >= DEFAULT_CASES {
+    if thorough() {
         let statuses = statuses.into_inner();
-        assert!(
-            statuses.contains(&200) && statuses.contains(&400),
-            "{statuses:?}"
-        );
+        for status in [200, 400, 404] {
+            assert!(statuses.contains(&status), "no {status} among {statuses:?}");
+        }
     }
 }
 
@@ -362,12 +374,12 @@ fn call_sequences_keep_invariants_and_hit_their_targets() {
     for (action, (ok, refused)) in &t.answers {
         eprintln!("  {action}: {ok} succeeded, refused with {refused:?}");
     }
-    assert!(
-        ratio > 0.5,
-        "only {:.0}% of targeted calls found their target",
-        ratio * 100.0
-    );
-    if cases() >= DEFAULT_CASES {
+    if thorough() {
+        assert!(
+            ratio > 0.5,
+            "only {:.0}% of targeted calls found their target",
+            ratio * 100.0
+        );
         let succeeded: BTreeSet<&str> = t
             .answers
             .iter()

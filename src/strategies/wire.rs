@@ -132,10 +132,44 @@ fn names() -> Vec<&'static str> {
     names
 }
 
-/// Arbitrary calls as a client, or an attacker, might send them: the action one of the 16,
-/// a near miss, empty or any text, in the `action` argument or as an `Action` parameter;
-/// up to 16 parameters named as the actions name them (or anything else), with plausible
-/// or arbitrary values, repeated now and then.
+/// A change to a call: a parameter dropped, sent twice, given another value or name, one
+/// added, or the action itself misspelt.
+fn mutate(
+    (action, mut params): (String, Vec<(String, String)>),
+    (kind, at, name, value): (u8, proptest::sample::Index, String, String),
+) -> (String, Vec<(String, String)>) {
+    let at = (!params.is_empty()).then(|| at.index(params.len()));
+    match (kind, at) {
+        (0, Some(i)) => {
+            params.remove(i);
+        }
+        (1, Some(i)) => {
+            if let Some(pair) = params.get(i).cloned() {
+                params.push(pair);
+            }
+        }
+        (2, Some(i)) => {
+            if let Some(pair) = params.get_mut(i) {
+                pair.1 = value;
+            }
+        }
+        (3, Some(i)) => {
+            if let Some(pair) = params.get_mut(i) {
+                pair.0 = name;
+            }
+        }
+        (4, _) if !action.is_empty() => return (action.to_lowercase(), params),
+        _ => params.push((name, value)),
+    }
+    (action, params)
+}
+
+/// Arbitrary calls as a client, or an attacker, might send them at `now`: half are valid
+/// calls of [`valid_wire`] with up to three changes (a parameter dropped, repeated, renamed
+/// or given another value, one added, the action misspelt), half are noise (the action one
+/// of the 16, a near miss, empty or any text, in the `action` argument or as an `Action`
+/// parameter; up to 16 parameters named as the actions name them, or anything else, with
+/// plausible or arbitrary values).
 ///
 /// ```
 /// use live_lifecycle::strategies::{arbitrary_wire, pairs};
@@ -144,11 +178,11 @@ fn names() -> Vec<&'static str> {
 ///
 /// let now = "2030-01-01T00:00:00Z".parse().unwrap();
 /// let mut runner = proptest::test_runner::TestRunner::deterministic();
-/// let (action, params) = arbitrary_wire().new_tree(&mut runner).unwrap().current();
+/// let (action, params) = arbitrary_wire(now).new_tree(&mut runner).unwrap().current();
 /// let reply = Engine::new(Config::default()).handle_rpc("1001", &action, &pairs(&params), now);
 /// assert!(serde_json::from_str::<serde_json::Value>(&reply.body_json()).is_ok());
 /// ```
-pub fn arbitrary_wire() -> BoxedStrategy<(String, Vec<(String, String)>)> {
+pub fn arbitrary_wire(now: DateTime<Utc>) -> BoxedStrategy<(String, Vec<(String, String)>)> {
     let action = prop_oneof![
         6 => select(ACTIONS).prop_map(str::to_owned),
         1 => select(ACTIONS).prop_map(str::to_lowercase),
@@ -156,20 +190,24 @@ pub fn arbitrary_wire() -> BoxedStrategy<(String, Vec<(String, String)>)> {
         1 => "[A-Za-z]{1,24}",
         1 => "\\PC{0,12}",
     ];
-    let name = prop_oneof![
-        8 => select(names()).prop_map(str::to_owned),
-        1 => "[A-Za-z]{1,12}",
-        1 => "\\PC{0,8}",
-    ];
-    let value = prop_oneof![
-        4 => select(PLAUSIBLE).prop_map(str::to_owned),
-        1 => "[-+0-9]{0,21}",
-        2 => "\\PC{0,24}",
-    ];
-    (
+    let name = || {
+        prop_oneof![
+            8 => select(names()).prop_map(str::to_owned),
+            1 => "[A-Za-z]{1,12}",
+            1 => "\\PC{0,8}",
+        ]
+    };
+    let value = || {
+        prop_oneof![
+            4 => select(PLAUSIBLE).prop_map(str::to_owned),
+            1 => "[-+0-9]{0,21}",
+            2 => "\\PC{0,24}",
+        ]
+    };
+    let noise = (
         action,
         any::<bool>(),
-        proptest::collection::vec((name, value), 0..16),
+        proptest::collection::vec((name(), value()), 0..16),
     )
         .prop_map(|(action, in_header, mut params)| {
             if in_header {
@@ -178,6 +216,9 @@ pub fn arbitrary_wire() -> BoxedStrategy<(String, Vec<(String, String)>)> {
                 params.push(("Action".to_owned(), action));
                 (String::new(), params)
             }
-        })
-        .boxed()
+        });
+    let change = (0..6u8, any::<proptest::sample::Index>(), name(), value());
+    let changed = (valid_wire(now), proptest::collection::vec(change, 0..=3))
+        .prop_map(|(call, changes)| changes.into_iter().fold(call, mutate));
+    prop_oneof![changed, noise].boxed()
 }
