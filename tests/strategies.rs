@@ -441,13 +441,13 @@ mod readme_example {
     }
 
     proptest! {
-        // A client's own checks (here, stand-ins) agree with the server on valid requests…
+        // Your client's checks (here the crate's `validate`) pass every valid request…
         #[test]
         fn client_accepts_what_the_server_accepts(request in valid_request(now())) {
             prop_assert!(request.validate(now()).is_ok());
         }
 
-        // …and on malformed ones, code for code.
+        // …and refuse every malformed one with the server's code.
         #[test]
         fn client_refuses_what_the_server_refuses(scenario in invalid(Invalid::Malformed, now())) {
             let request = scenario.call.request().unwrap();
