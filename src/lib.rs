@@ -79,6 +79,8 @@ mod engine;
 mod error;
 pub mod ids;
 pub mod pull_to_push;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 mod stream_url;
 mod throttle;
 pub mod time;

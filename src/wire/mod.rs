@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use self::action::ACTIONS;
-use self::action::Action;
+// The strategies read which parameters each action takes.
+pub(crate) use self::action::Action;
 pub use self::params::{API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
 use crate::error::{ApiError, Rejection};
 use crate::ids::AccountId;
