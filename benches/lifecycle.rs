@@ -1,0 +1,386 @@
+//! The cost of the engine beside its floor, measured in the same run so the ratio holds on a
+//! noisy machine. `cargo bench --bench lifecycle`; the figures are in README.md.
+//!
+//! A counting global allocator measures heap allocations per call and bytes per stored job
+//! and task; those figures are printed once, before criterion's.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use live_lifecycle::edge::{
+    CreateEdgeTranscodeJobRequest, EdgeLimits, GetEdgeTranscodeJobRequest,
+    ListEdgeTranscodeJobRequest, StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest,
+};
+use live_lifecycle::ids::AccountId;
+use live_lifecycle::pull_to_push::{
+    CreateLivePullToPushRequest, DescribeLivePullToPushListRequest, TaskLimits,
+};
+use live_lifecycle::{Config, Engine, Throttle};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        LIVE_BYTES.fetch_add(layout.size() as i64, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size() as i64, Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        LIVE_BYTES.fetch_add(new_size as i64 - layout.size() as i64, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const TEMPLATE: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01";
+const CLUSTER: &str = "cluster-1";
+
+fn t0() -> DateTime<Utc> {
+    "2030-01-01T00:00:00Z".parse().unwrap_or_default()
+}
+
+fn big_config() -> Config {
+    Config {
+        edge_limits: EdgeLimits {
+            max_jobs: u32::MAX,
+            max_running_jobs: u32::MAX,
+        },
+        task_limits: TaskLimits {
+            max_tasks: u32::MAX,
+            max_window_secs: None,
+            exited_retention_secs: 7 * 24 * 3600,
+        },
+        throttle: Throttle::off(),
+        ..Config::default()
+    }
+}
+
+fn create_job(n: usize) -> CreateEdgeTranscodeJobRequest {
+    CreateEdgeTranscodeJobRequest {
+        cluster_id: Some(CLUSTER.into()),
+        name: Some(format!("job_{n}")),
+        template_id: Some(TEMPLATE.into()),
+        stream_input: Some(format!("rtmp://ingest.example.com/live/in{n}")),
+        stream_output: Some(format!("rtmp://push.example.com/live/out{n}")),
+    }
+}
+
+/// An engine holding `n` jobs of one account, and their ids.
+fn engine_with_jobs(n: usize) -> (Engine, AccountId, Vec<String>) {
+    let mut engine = Engine::new(big_config());
+    let account = AccountId::try_from("1001").unwrap_or_else(|_| unreachable!());
+    let ids = (0..n)
+        .map(|i| {
+            engine
+                .create_edge_transcode_job(&account, &create_job(i), t0())
+                .map(|r| r.job_id.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    engine.drain_events();
+    (engine, account, ids)
+}
+
+fn create_task(n: usize, start: DateTime<Utc>, urls: usize) -> CreateLivePullToPushRequest {
+    let fmt = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    CreateLivePullToPushRequest {
+        region: Some("cn-shanghai".into()),
+        task_name: Some(format!("task_{n}")),
+        start_time: Some(fmt(start)),
+        end_time: Some(fmt(start + TimeDelta::days(30))),
+        source_type: Some("url".into()),
+        source_urls: Some(
+            (0..urls)
+                .map(|i| format!("https://cdn.example.com/media/{n}/{i}.mp4"))
+                .collect(),
+        ),
+        dst_url: Some(format!("rtmp://push.example.com/live/task{n}")),
+        ..Default::default()
+    }
+}
+
+/// An engine holding `n` tasks whose StartTimes fall `per_slot` to a second from `t0 + 1 s`.
+fn engine_with_tasks(n: usize, per_slot: usize) -> (Engine, AccountId) {
+    let mut engine = Engine::new(big_config());
+    let account = AccountId::try_from("1001").unwrap_or_else(|_| unreachable!());
+    for i in 0..n {
+        let start = t0() + TimeDelta::seconds(1 + (i / per_slot) as i64);
+        let _ = engine.create_live_pull_to_push(&account, &create_task(i, start, 1), t0());
+    }
+    engine.drain_events();
+    (engine, account)
+}
+
+fn allocations_during<T>(f: impl FnOnce() -> T) -> (u64, T) {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let out = f();
+    (ALLOCATIONS.load(Ordering::Relaxed) - before, out)
+}
+
+/// Bytes per stored job and task, and allocations per wire call: printed once.
+fn memory_report() {
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let (engine, _, ids) = engine_with_jobs(100_000);
+    drop(ids);
+    let per_job = (LIVE_BYTES.load(Ordering::Relaxed) - before) as f64 / 100_000.0;
+    drop(engine);
+    let before = LIVE_BYTES.load(Ordering::Relaxed);
+    let (engine, _) = engine_with_tasks(100_000, 1000);
+    let per_task = (LIVE_BYTES.load(Ordering::Relaxed) - before) as f64 / 100_000.0;
+    drop(engine);
+    let (mut engine, _, ids) = engine_with_jobs(1000);
+    let id = ids.first().cloned().unwrap_or_default();
+    let params = [("ClusterId", CLUSTER), ("JobId", id.as_str())];
+    let (get_allocs, reply) =
+        allocations_during(|| engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, t0()));
+    let (floor_allocs, _) = allocations_during(|| {
+        let owned: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        black_box(owned);
+        reply.body_json()
+    });
+    println!(
+        "memory: {per_job:.0} bytes per stored job, {per_task:.0} bytes per stored task (100,000 of each)"
+    );
+    println!(
+        "allocations: handle_rpc GetEdgeTranscodeJob {get_allocs} (floor: parse to strings + body {floor_allocs})"
+    );
+}
+
+fn typed_start_stop(c: &mut Criterion) {
+    let (mut engine, account, ids) = engine_with_jobs(1_000_000);
+    let mut floor: HashMap<String, (u8, DateTime<Utc>)> =
+        ids.iter().map(|id| (id.clone(), (0, t0()))).collect();
+    let requests: Vec<(StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest)> = ids
+        .iter()
+        .step_by(997)
+        .map(|id| {
+            (
+                StartEdgeTranscodeJobRequest {
+                    cluster_id: Some(CLUSTER.into()),
+                    job_id: Some(id.clone()),
+                },
+                StopEdgeTranscodeJobRequest {
+                    cluster_id: Some(CLUSTER.into()),
+                    job_id: Some(id.clone()),
+                },
+            )
+        })
+        .collect();
+    let keys: Vec<&String> = ids.iter().step_by(997).collect();
+    let mut group = c.benchmark_group("1. start+stop, 1,000,000 jobs");
+    let mut i = 0usize;
+    group.bench_function("engine (typed)", |b| {
+        b.iter(|| {
+            let (start, stop) = &requests[i % requests.len()];
+            i += 1;
+            let now = t0() + TimeDelta::seconds(i as i64);
+            black_box(engine.start_edge_transcode_job(&account, start, now).is_ok());
+            black_box(engine.stop_edge_transcode_job(&account, stop, now).is_ok());
+            // The event log would grow without bound in a benchmark; a server drains it.
+            if i % 1024 == 0 {
+                engine.drain_events();
+            }
+        })
+    });
+    let mut j = 0usize;
+    group.bench_function("floor (HashMap get_mut + write, twice)", |b| {
+        b.iter(|| {
+            let key = keys[j % keys.len()];
+            j += 1;
+            let now = t0() + TimeDelta::seconds(j as i64);
+            if let Some(entry) = floor.get_mut(key.as_str()) {
+                *entry = (1, now);
+            }
+            if let Some(entry) = floor.get_mut(key.as_str()) {
+                *entry = (0, now);
+            }
+        })
+    });
+    group.finish();
+}
+
+fn wire_calls(c: &mut Criterion) {
+    let (mut engine, _, ids) = engine_with_jobs(1000);
+    let id = ids.first().cloned().unwrap_or_default();
+    let params = [("ClusterId", CLUSTER), ("JobId", id.as_str())];
+    let get = engine
+        .get_edge_transcode_job(
+            &AccountId::try_from("1001").unwrap_or_else(|_| unreachable!()),
+            &GetEdgeTranscodeJobRequest {
+                cluster_id: Some(CLUSTER.into()),
+                job_id: Some(id.clone()),
+            },
+            t0(),
+        )
+        .ok();
+    let mut group = c.benchmark_group("2. handle_rpc");
+    group.bench_function("GetEdgeTranscodeJob", |b| {
+        b.iter(|| black_box(engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, t0())))
+    });
+    group.bench_function("floor: params to strings + to_string(response)", |b| {
+        b.iter(|| {
+            let owned: Vec<(String, String)> = params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            black_box(owned);
+            black_box(serde_json::to_string(&get).unwrap_or_default())
+        })
+    });
+    let mut n = 0i64;
+    group.bench_function("StartEdgeTranscodeJob + StopEdgeTranscodeJob", |b| {
+        b.iter(|| {
+            n += 1;
+            let now = t0() + TimeDelta::seconds(n);
+            black_box(engine.handle_rpc("1001", "StartEdgeTranscodeJob", &params, now));
+            black_box(engine.handle_rpc("1001", "StopEdgeTranscodeJob", &params, now));
+            if n % 1024 == 0 {
+                engine.drain_events();
+            }
+        })
+    });
+    group.finish();
+}
+
+fn validation(c: &mut Criterion) {
+    let req = create_task(7, t0() + TimeDelta::hours(1), 30);
+    c.bench_function("3. validate CreateLivePullToPush, 30 URLs", |b| {
+        b.iter(|| black_box(req.validate(t0()).is_ok()))
+    });
+}
+
+fn advance(c: &mut Criterion) {
+    let mut group = c.benchmark_group("4. advance, 1,000 due");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(5));
+    // 1,000,000 tasks, 1,000 starting in each second: each step moves one second on, and
+    // once the thousand seconds are spent the engine is built again (not timed).
+    let (mut big, _) = engine_with_tasks(1_000_000, 1000);
+    let mut slot = 0i64;
+    group.bench_function("1,000,000 tasks stored", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                if slot == 1000 {
+                    big = engine_with_tasks(1_000_000, 1000).0;
+                    slot = 0;
+                }
+                slot += 1;
+                let now = t0() + TimeDelta::seconds(slot);
+                let started = Instant::now();
+                black_box(big.advance(now));
+                spent += started.elapsed();
+                big.drain_events();
+            }
+            spent
+        })
+    });
+    let (small, _) = engine_with_tasks(1000, 1000);
+    let snapshot = small.snapshot();
+    group.bench_function("1,000 tasks stored", |b| {
+        b.iter_batched(
+            || Engine::restore(big_config(), snapshot.clone()),
+            // The engine is handed back so its drop is not timed.
+            |mut engine| {
+                black_box(engine.advance(t0() + TimeDelta::seconds(1)));
+                engine
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn listing(c: &mut Criterion) {
+    let (mut engine, account, _) = engine_with_jobs(100_000);
+    let mut group = c.benchmark_group("5. list over 100,000");
+    for page in [1, 500] {
+        let req = ListEdgeTranscodeJobRequest {
+            cluster_id: Some(CLUSTER.into()),
+            status: Some(0),
+            sort_by: Some("asc".into()),
+            page_size: Some(100),
+            page_no: Some(page),
+            ..Default::default()
+        };
+        group.bench_function(format!("ListEdgeTranscodeJob page {page}"), |b| {
+            b.iter(|| black_box(engine.list_edge_transcode_job(&account, &req, t0()).is_ok()))
+        });
+    }
+    let (mut tasks, account) = engine_with_tasks(100_000, 1000);
+    let req = DescribeLivePullToPushListRequest {
+        region: Some("cn-shanghai".into()),
+        task_name: Some("task_99".into()),
+        page_size: Some(100),
+        ..Default::default()
+    };
+    group.bench_function("DescribeLivePullToPushList fuzzy name", |b| {
+        b.iter(|| {
+            black_box(
+                tasks
+                    .describe_live_pull_to_push_list(&account, &req, t0())
+                    .is_ok(),
+            )
+        })
+    });
+    group.finish();
+}
+
+fn replay_and_snapshot(c: &mut Criterion) {
+    let mut engine = Engine::new(big_config());
+    let account = AccountId::try_from("1001").unwrap_or_else(|_| unreachable!());
+    for i in 0..1_000_000 {
+        let _ = engine.create_edge_transcode_job(&account, &create_job(i), t0());
+    }
+    let events = engine.drain_events();
+    let snapshot = serde_json::to_vec(&engine.snapshot()).unwrap_or_default();
+    let mut group = c.benchmark_group("6. whole engine, 1,000,000 jobs");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("replay 1,000,000 events", |b| {
+        b.iter(|| black_box(Engine::replay(big_config(), &events).is_ok()))
+    });
+    group.bench_function(format!("snapshot save ({} MB)", snapshot.len() / 1_000_000), |b| {
+        b.iter(|| black_box(serde_json::to_vec(&engine.snapshot()).unwrap_or_default().len()))
+    });
+    group.bench_function("snapshot load", |b| {
+        b.iter(|| {
+            let snap: live_lifecycle::Snapshot =
+                serde_json::from_slice(&snapshot).unwrap_or_else(|_| unreachable!());
+            black_box(Engine::restore(big_config(), snap))
+        })
+    });
+    group.finish();
+}
+
+fn all(c: &mut Criterion) {
+    memory_report();
+    typed_start_stop(c);
+    wire_calls(c);
+    validation(c);
+    advance(c);
+    listing(c);
+    replay_and_snapshot(c);
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);
