@@ -193,10 +193,14 @@ fn typed_start_stop(c: &mut Criterion) {
             let (start, stop) = &requests[i % requests.len()];
             i += 1;
             let now = t0() + TimeDelta::seconds(i as i64);
-            black_box(engine.start_edge_transcode_job(&account, start, now).is_ok());
+            black_box(
+                engine
+                    .start_edge_transcode_job(&account, start, now)
+                    .is_ok(),
+            );
             black_box(engine.stop_edge_transcode_job(&account, stop, now).is_ok());
             // The event log would grow without bound in a benchmark; a server drains it.
-            if i % 1024 == 0 {
+            if i.is_multiple_of(1024) {
                 engine.drain_events();
             }
         })
@@ -359,9 +363,18 @@ fn replay_and_snapshot(c: &mut Criterion) {
     group.bench_function("replay 1,000,000 events", |b| {
         b.iter(|| black_box(Engine::replay(big_config(), &events).is_ok()))
     });
-    group.bench_function(format!("snapshot save ({} MB)", snapshot.len() / 1_000_000), |b| {
-        b.iter(|| black_box(serde_json::to_vec(&engine.snapshot()).unwrap_or_default().len()))
-    });
+    group.bench_function(
+        format!("snapshot save ({} MB)", snapshot.len() / 1_000_000),
+        |b| {
+            b.iter(|| {
+                black_box(
+                    serde_json::to_vec(&engine.snapshot())
+                        .unwrap_or_default()
+                        .len(),
+                )
+            })
+        },
+    );
     group.bench_function("snapshot load", |b| {
         b.iter(|| {
             let snap: live_lifecycle::Snapshot =

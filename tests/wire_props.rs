@@ -35,6 +35,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -244,107 +246,8 @@ const TEMPLATES: [&str; 8] = [
     "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c08",
 ];
 
-/// The parameters each action reads, by wire name, from the README's operation tables.
-const ACTION_PARAMS: &[(&str, &[&str])] = &[
-    (
-        "CreateEdgeTranscodeJob",
-        &[
-            "ClusterId",
-            "Name",
-            "TemplateId",
-            "StreamInput",
-            "StreamOutput",
-        ],
-    ),
-    ("GetEdgeTranscodeJob", &["ClusterId", "JobId"]),
-    (
-        "ListEdgeTranscodeJob",
-        &[
-            "ClusterId",
-            "Keyword",
-            "Status",
-            "Type",
-            "PageNo",
-            "PageSize",
-            "SortBy",
-        ],
-    ),
-    (
-        "UpdateEdgeTranscodeJob",
-        &[
-            "ClusterId",
-            "JobId",
-            "Name",
-            "TemplateId",
-            "StreamInput",
-            "StreamOutput",
-        ],
-    ),
-    ("StartEdgeTranscodeJob", &["ClusterId", "JobId"]),
-    ("StopEdgeTranscodeJob", &["ClusterId", "JobId"]),
-    ("DeleteEdgeTranscodeJob", &["ClusterId", "JobId"]),
-    ("GetEdgeTranscodeTemplate", &["ClusterId", "TemplateId"]),
-    (
-        "ListEdgeTranscodeTemplate",
-        &[
-            "ClusterId",
-            "Keyword",
-            "Type",
-            "VideoCodec",
-            "PageNo",
-            "PageSize",
-            "SortBy",
-        ],
-    ),
-    (
-        "CreateLivePullToPush",
-        &[
-            "Region",
-            "TaskName",
-            "StartTime",
-            "EndTime",
-            "SourceType",
-            "SourceProtocol",
-            "SourceUrls",
-            "DstUrl",
-            "CallbackUrl",
-            "RepeatNumber",
-            "Offset",
-            "FileIndex",
-            "RetryCount",
-            "RetryInterval",
-        ],
-    ),
-    (
-        "UpdateLivePullToPush",
-        &[
-            "TaskId",
-            "Region",
-            "StartTime",
-            "EndTime",
-            "SourceUrls",
-            "RepeatNumber",
-            "Offset",
-            "CallbackUrl",
-            "FileIndex",
-        ],
-    ),
-    ("DeleteLivePullToPush", &["TaskId", "Region"]),
-    ("DescribeLivePullToPush", &["TaskId", "Region"]),
-    (
-        "DescribeLivePullToPushList",
-        &[
-            "Region",
-            "TaskId",
-            "TaskName",
-            "DstUrl",
-            "PageNumber",
-            "PageSize",
-        ],
-    ),
-    ("StopLivePullToPush", &["TaskId", "Region"]),
-    ("RestartLivePullToPush", &["TaskId", "Region"]),
-];
+// The parameters each action reads, by wire name: one table for the whole suite.
+use common::ACTION_PARAMS;
 
 /// The integer parameters of each action (README, "The RPC wire", Integers).
 const INT_PARAMS: &[(&str, &str)] = &[

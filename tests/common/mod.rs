@@ -1,4 +1,4 @@
-//! Shared by `tests/coverage.rs` and `tests/bad_input.rs`: one call, given as the wire's
+//! Shared by `tests/coverage.rs`, `tests/bad_input.rs` and `tests/wire_props.rs`: one call, given as the wire's
 //! string parameters, sent either as the typed request (`Engine::create_edge_transcode_job`
 //! and the 15 others) or through `Engine::handle_rpc`, and what came back; a misbehaving id
 //! generator; and a small reader of the README's tables.
