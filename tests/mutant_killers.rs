@@ -1,0 +1,87 @@
+//! Tests written to kill the mutants `cargo mutants` found surviving the other suites (see
+//! "Mutation testing" in the README). Each test names the mutant it kills.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use chrono::{DateTime, TimeDelta, Utc};
+use live_lifecycle::ids::AccountId;
+use live_lifecycle::pull_to_push::{
+    CreateLivePullToPushRequest, DeleteLivePullToPushRequest, TaskEvent,
+};
+use live_lifecycle::time::parse_utc;
+use live_lifecycle::{Change, Config, Engine, Event};
+
+const REGION: &str = "cn-shanghai";
+
+fn at(text: &str) -> DateTime<Utc> {
+    parse_utc(text).unwrap()
+}
+
+fn account() -> AccountId {
+    AccountId::try_from("1234567890123456").unwrap()
+}
+
+fn live_req() -> CreateLivePullToPushRequest {
+    CreateLivePullToPushRequest {
+        region: Some(REGION.into()),
+        start_time: Some("2030-01-01T10:00:00Z".into()),
+        end_time: Some("2030-01-01T12:00:00Z".into()),
+        source_type: Some("live".into()),
+        source_protocol: Some("rtmp".into()),
+        source_urls: Some(vec!["rtmp://src.example.com/live/s".into()]),
+        dst_url: Some("rtmp://push.example.com/live/s".into()),
+        ..Default::default()
+    }
+}
+
+/// The log of a task created and deleted at 09:00, then a `Removed` event dated `removed_at`.
+fn log_with_removal(removed_at: DateTime<Utc>) -> Vec<Event> {
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T09:00:00Z");
+    let created = engine
+        .create_live_pull_to_push(&account(), &live_req(), now)
+        .unwrap();
+    let delete = DeleteLivePullToPushRequest {
+        task_id: Some(created.task_id.to_string()),
+        region: Some(REGION.into()),
+    };
+    engine
+        .delete_live_pull_to_push(&account(), &delete, now)
+        .unwrap();
+    let mut log = engine.drain_events();
+    assert_eq!(log.len(), 2, "Created, Deleted");
+    log.push(Event {
+        account: account(),
+        at: removed_at,
+        change: Change::PullToPush(TaskEvent::Removed {
+            task_id: created.task_id,
+        }),
+    });
+    log
+}
+
+/// Kills `src/pull_to_push/task.rs: replace < with > in Task::due`. The engine only asks
+/// `due` at a task's exact deadline, where `<` and `>` agree; replay is where a `Removed`
+/// event can come dated before the retention ends, and it must be refused.
+#[test]
+fn replay_refuses_a_removal_before_the_retention_ends() {
+    let deleted = at("2030-01-01T09:00:00Z");
+    let retention = TimeDelta::days(7);
+
+    let early = log_with_removal(deleted + retention - TimeDelta::seconds(1));
+    let err = Engine::replay(Config::default(), &early)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.index, 2);
+    assert_eq!(err.error.code(), "InternalError");
+
+    // Dated at the end of the retention, or any time after, the removal applies.
+    for removed_at in [
+        deleted + retention,
+        deleted + retention + TimeDelta::days(1),
+    ] {
+        let log = log_with_removal(removed_at);
+        let engine = Engine::replay(Config::default(), &log).unwrap();
+        assert_eq!(engine.next_deadline(), None, "nothing left at {removed_at}");
+    }
+}
