@@ -85,3 +85,54 @@ fn replay_refuses_a_removal_before_the_retention_ends() {
         assert_eq!(engine.next_deadline(), None, "nothing left at {removed_at}");
     }
 }
+
+fn edge_create(input: &str, output: &str) -> live_lifecycle::edge::CreateEdgeTranscodeJobRequest {
+    live_lifecycle::edge::CreateEdgeTranscodeJobRequest {
+        cluster_id: Some("cluster-1".into()),
+        name: Some("news".into()),
+        template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02".into()),
+        stream_input: Some(input.into()),
+        stream_output: Some(output.into()),
+    }
+}
+
+/// Kills `src/stream_url.rs: delete match arm ["rtmp", "rtmps", "srt"] in parse` and
+/// `delete match arm ["rtmp", "rtmps"] in parse`: a wrong scheme names the accepted ones.
+#[test]
+fn a_wrong_scheme_names_the_schemes_the_field_accepts() {
+    let good = "rtmp://ingest.example.com/live/news";
+    let e = edge_create("http://ingest.example.com/live/news", good)
+        .validate()
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("must be an rtmp://, rtmps:// or srt:// URL"),
+        "{e}"
+    );
+    let e = edge_create(good, "srt://push.example.com:9000")
+        .validate()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("must be an rtmp:// or rtmps:// URL"),
+        "{e}"
+    );
+}
+
+/// Kills `src/stream_url.rs: replace || with && in parse`: a user name alone, without a
+/// password, is refused too.
+#[test]
+fn a_user_name_without_a_password_is_refused() {
+    let good = "rtmp://push.example.com/live/news_hd";
+    for bad in [
+        "rtmp://user@ingest.example.com/live/news",
+        "rtmp://user:pass@ingest.example.com/live/news",
+        "rtmp://@ingest.example.com/live/news",
+    ] {
+        let e = edge_create(bad, good).validate().unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("must not carry a user name or password"),
+            "{bad}: {e}"
+        );
+    }
+}
