@@ -1,0 +1,206 @@
+//! Tests written to kill the mutants `cargo mutants` found surviving the other suites (see
+//! "Mutation testing" in the README). Each test names the mutant it kills.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use chrono::{DateTime, TimeDelta, Utc};
+use live_lifecycle::ids::AccountId;
+use live_lifecycle::pull_to_push::{
+    CreateLivePullToPushRequest, DeleteLivePullToPushRequest, TaskEvent,
+};
+use live_lifecycle::time::parse_utc;
+use live_lifecycle::{Change, Config, Engine, Event};
+
+const REGION: &str = "cn-shanghai";
+
+fn at(text: &str) -> DateTime<Utc> {
+    parse_utc(text).unwrap()
+}
+
+fn account() -> AccountId {
+    AccountId::try_from("1234567890123456").unwrap()
+}
+
+fn live_req() -> CreateLivePullToPushRequest {
+    CreateLivePullToPushRequest {
+        region: Some(REGION.into()),
+        start_time: Some("2030-01-01T10:00:00Z".into()),
+        end_time: Some("2030-01-01T12:00:00Z".into()),
+        source_type: Some("live".into()),
+        source_protocol: Some("rtmp".into()),
+        source_urls: Some(vec!["rtmp://src.example.com/live/s".into()]),
+        dst_url: Some("rtmp://push.example.com/live/s".into()),
+        ..Default::default()
+    }
+}
+
+/// The log of a task created and deleted at 09:00, then a `Removed` event dated `removed_at`.
+fn log_with_removal(removed_at: DateTime<Utc>) -> Vec<Event> {
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T09:00:00Z");
+    let created = engine
+        .create_live_pull_to_push(&account(), &live_req(), now)
+        .unwrap();
+    let delete = DeleteLivePullToPushRequest {
+        task_id: Some(created.task_id.to_string()),
+        region: Some(REGION.into()),
+    };
+    engine
+        .delete_live_pull_to_push(&account(), &delete, now)
+        .unwrap();
+    let mut log = engine.drain_events();
+    assert_eq!(log.len(), 2, "Created, Deleted");
+    log.push(Event {
+        account: account(),
+        at: removed_at,
+        change: Change::PullToPush(TaskEvent::Removed {
+            task_id: created.task_id,
+        }),
+    });
+    log
+}
+
+/// Kills `src/pull_to_push/task.rs: replace < with > in Task::due`. The engine only asks
+/// `due` at a task's exact deadline, where `<` and `>` agree; replay is where a `Removed`
+/// event can come dated before the retention ends, and it must be refused.
+#[test]
+fn replay_refuses_a_removal_before_the_retention_ends() {
+    let deleted = at("2030-01-01T09:00:00Z");
+    let retention = TimeDelta::days(7);
+
+    let early = log_with_removal(deleted + retention - TimeDelta::seconds(1));
+    let err = Engine::replay(Config::default(), &early)
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.index, 2);
+    assert_eq!(err.error.code(), "InternalError");
+
+    // Dated at the end of the retention, or any time after, the removal applies.
+    for removed_at in [
+        deleted + retention,
+        deleted + retention + TimeDelta::days(1),
+    ] {
+        let log = log_with_removal(removed_at);
+        let engine = Engine::replay(Config::default(), &log).unwrap();
+        assert_eq!(engine.next_deadline(), None, "nothing left at {removed_at}");
+    }
+}
+
+fn edge_create(input: &str, output: &str) -> live_lifecycle::edge::CreateEdgeTranscodeJobRequest {
+    live_lifecycle::edge::CreateEdgeTranscodeJobRequest {
+        cluster_id: Some("cluster-1".into()),
+        name: Some("news".into()),
+        template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02".into()),
+        stream_input: Some(input.into()),
+        stream_output: Some(output.into()),
+    }
+}
+
+/// Kills `src/stream_url.rs: delete match arm ["rtmp", "rtmps", "srt"] in parse` and
+/// `delete match arm ["rtmp", "rtmps"] in parse`: a wrong scheme names the accepted ones.
+#[test]
+fn a_wrong_scheme_names_the_schemes_the_field_accepts() {
+    let good = "rtmp://ingest.example.com/live/news";
+    let e = edge_create("http://ingest.example.com/live/news", good)
+        .validate()
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("must be an rtmp://, rtmps:// or srt:// URL"),
+        "{e}"
+    );
+    let e = edge_create(good, "srt://push.example.com:9000")
+        .validate()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("must be an rtmp:// or rtmps:// URL"),
+        "{e}"
+    );
+}
+
+/// Kills `src/stream_url.rs: replace || with && in parse`: a user name alone, without a
+/// password, is refused too.
+#[test]
+fn a_user_name_without_a_password_is_refused() {
+    let good = "rtmp://push.example.com/live/news_hd";
+    for bad in [
+        "rtmp://user@ingest.example.com/live/news",
+        "rtmp://user:pass@ingest.example.com/live/news",
+        "rtmp://@ingest.example.com/live/news",
+    ] {
+        let e = edge_create(bad, good).validate().unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("must not carry a user name or password"),
+            "{bad}: {e}"
+        );
+    }
+}
+
+/// The message of a refused pull-to-push URL, by field.
+fn p2p_refusal(req: CreateLivePullToPushRequest) -> String {
+    req.validate(at("2030-01-01T09:00:00Z"))
+        .unwrap_err()
+        .to_string()
+}
+
+/// Kills `src/stream_url.rs: delete match arm` for `["rtmp"]`, `["http", "https"]`,
+/// `["rtsp"]` and `["srt"]` in `parse`: each URL field's refusal names the schemes it takes.
+#[test]
+fn each_url_field_names_the_schemes_it_accepts() {
+    let cases = [
+        (
+            CreateLivePullToPushRequest {
+                dst_url: Some("rtmps://push.example.com/live/s".into()),
+                ..live_req()
+            },
+            "must be an rtmp:// URL",
+        ),
+        (
+            CreateLivePullToPushRequest {
+                callback_url: Some("ftp://hooks.example.com/p2p".into()),
+                ..live_req()
+            },
+            "must be an http:// or https:// URL",
+        ),
+        (
+            CreateLivePullToPushRequest {
+                source_protocol: Some("rtsp".into()),
+                source_urls: Some(vec!["rtmp://src.example.com/live/s".into()]),
+                ..live_req()
+            },
+            "must be an rtsp:// URL",
+        ),
+        (
+            CreateLivePullToPushRequest {
+                source_protocol: Some("srt".into()),
+                source_urls: Some(vec!["rtmp://src.example.com/live/s".into()]),
+                ..live_req()
+            },
+            "must be an srt:// URL",
+        ),
+    ];
+    for (req, expected) in cases {
+        let message = p2p_refusal(req);
+        assert!(message.contains(expected), "{message}");
+    }
+}
+
+/// Kills `src/stream_url.rs: replace || with && in parse` (the user-part check): the URL
+/// parser reads a user name from `https:/user@host`, where no `@` follows a `://`.
+#[test]
+fn a_user_name_the_parser_finds_without_a_double_slash_is_refused() {
+    for callback in [
+        "https:/user@hooks.example.com/p2p",
+        "https:\\\\user:pass@hooks.example.com/p2p",
+    ] {
+        let message = p2p_refusal(CreateLivePullToPushRequest {
+            callback_url: Some(callback.into()),
+            ..live_req()
+        });
+        assert!(
+            message.contains("must not carry a user name or password"),
+            "{callback}: {message}"
+        );
+    }
+}
