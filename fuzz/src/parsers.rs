@@ -106,6 +106,37 @@ fn scheme(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The authority of a URL as a WHATWG parser reads it for http and https: after `scheme:`,
+/// any run of `/` and `\` (`http:host`, `http:/host` and `http:\\host` all name `host`), up to
+/// the first `/`, `\`, `?` or `#`.
+fn authority(text: &str) -> &str {
+    let rest = text.split_once(':').map_or("", |(_, rest)| rest);
+    let rest = rest.trim_start_matches(['/', '\\']);
+    rest.split(['/', '\\', '?', '#']).next().unwrap_or("")
+}
+
+/// What the README promises of every accepted URL ("URLs" in the Behaviour notes, and
+/// `src/stream_url.rs`: "any `@` before the host is credentials, empty or not"): no user
+/// part, no fragment, no whitespace or control character, at most 2000 characters.
+fn check_accepted_url(field: &str, text: &str) {
+    assert!(
+        !authority(text).contains('@'),
+        "{field} accepted {text:?}, which has a user part (an @ before the host)"
+    );
+    assert!(
+        !text.contains('#'),
+        "{field} accepted {text:?}, which has a #fragment"
+    );
+    assert!(
+        !text.chars().any(|c| c.is_whitespace() || c.is_control()),
+        "{field} accepted {text:?}, which has whitespace or a control character"
+    );
+    assert!(
+        text.chars().count() <= 2000,
+        "{field} accepted a URL of more than 2000 characters"
+    );
+}
+
 fn check_time(text: &str) {
     let parsed = parse_utc(text);
     assert_eq!(parsed, parse_utc(text), "parse_utc is not deterministic");
@@ -207,6 +238,12 @@ fn check_edge(text: &str) -> (bool, bool) {
         }
     }
     let (input_ok, output_ok) = (input.is_ok(), output.is_ok());
+    if input_ok {
+        check_accepted_url("StreamInput", text);
+    }
+    if output_ok {
+        check_accepted_url("StreamOutput", text);
+    }
     assert!(
         !output_ok || input_ok,
         "{text:?}: an output URL that is no input URL"
@@ -224,6 +261,9 @@ fn check_pull_to_push(text: &str, input_ok: bool, output_ok: bool) {
         now
     );
     let dst_ok = p2p_field(dst, "DstUrl");
+    if dst_ok {
+        check_accepted_url("DstUrl", text);
+    }
     assert_eq!(
         dst_ok,
         output_ok && scheme(text) == "rtmp",
@@ -240,6 +280,9 @@ fn check_pull_to_push(text: &str, input_ok: bool, output_ok: bool) {
     let callback_ok = match callback {
         Ok(task) => {
             let kept = task.callback_url.as_ref().map(StreamUrl::as_str);
+            if kept.is_some() {
+                check_accepted_url("CallbackUrl", text);
+            }
             assert_eq!(
                 kept,
                 Some(text).filter(|t| !t.is_empty()),

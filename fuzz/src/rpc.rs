@@ -124,6 +124,36 @@ pub struct Outcome {
     pub statuses: Vec<u16>,
 }
 
+/// The keys whose values are times in the wire format.
+const TIME_KEYS: &[&str] = &[
+    "CreateTime",
+    "LastStartAt",
+    "LastStopAt",
+    "StartTime",
+    "EndTime",
+    "Time",
+];
+
+/// Every time a body prints parses back ("every printed time parses back", even for a `now`
+/// outside the years 0000-9999).
+fn check_times(value: &Value, step: usize) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if let (true, Some(text)) = (TIME_KEYS.contains(&key.as_str()), value.as_str()) {
+                    assert!(
+                        live_lifecycle::time::parse_utc(text).is_ok(),
+                        "step {step}: {key} {text:?} does not parse back"
+                    );
+                }
+                check_times(value, step);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| check_times(v, step)),
+        _ => {}
+    }
+}
+
 struct Runner {
     engine: Engine,
     config: Config,
@@ -142,6 +172,23 @@ impl Runner {
         let mut engine = Engine::restore(self.config.clone(), before.clone());
         engine.advance(self.now);
         engine.state().clone()
+    }
+
+    /// After a change: a snapshot restores to the same state and the same next deadline (the
+    /// timers are rebuilt from the tasks, not saved).
+    fn check_restore(&self) {
+        let restored = Engine::restore(self.config.clone(), self.engine.snapshot());
+        assert!(
+            restored.state() == self.engine.state(),
+            "step {}: a restored snapshot has another state",
+            self.step
+        );
+        assert_eq!(
+            restored.next_deadline(),
+            self.engine.next_deadline(),
+            "step {}: a restored snapshot has another next deadline",
+            self.step
+        );
     }
 
     fn check_invariants(&self, what: &str) {
@@ -171,8 +218,15 @@ impl Runner {
                 self.step
             );
         }
+        for callback in &callbacks {
+            let body = serde_json::to_value(&callback.body).expect("a callback serializes");
+            check_times(&body, self.step);
+        }
         let n = events.len();
         self.log.extend(events);
+        if n > 0 {
+            self.check_restore();
+        }
         n
     }
 
@@ -221,6 +275,7 @@ impl Runner {
                 "step {step}: a success that looks like an error: {body}"
             );
             self.known.learn(&body);
+            check_times(&body, step);
         } else {
             let keys: Vec<&str> = object.keys().map(String::as_str).collect();
             assert_eq!(
