@@ -153,12 +153,20 @@ pub(crate) fn parse(text: &str, rule: UrlRule) -> Result<StreamUrl, &'static str
     if url.host_str().is_none_or(str::is_empty) {
         return Err("must name a host");
     }
-    // The parser drops an empty user part (`rtmp://@host/…`), so the text itself is asked
-    // too: any `@` before the host is credentials, empty or not.
-    let authority = text.split_once("://").map_or("", |(_, rest)| {
-        rest.split(['/', '?', '#']).next().unwrap_or("")
-    });
-    if !url.username().is_empty() || url.password().is_some() || authority.contains('@') {
+    // A stream address is written `scheme://host…`. The parser also takes `http:host`,
+    // `https:/host`, `https:\\host` or `http:///host` for the special schemes and then drops
+    // an empty user part, so what was sent would not be what was checked: the text must have
+    // the `//` right after the scheme, and the host right after that.
+    let Some(authority) = text
+        .split_once("://")
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(url.scheme()))
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+        .filter(|authority| !authority.is_empty())
+    else {
+        return Err("must be written scheme://host");
+    };
+    // Any user part, even an empty one (`rtmp://@host/…`), puts an `@` before the host.
+    if authority.contains('@') {
         return Err("must not carry a user name or password");
     }
     if url.fragment().is_some() {

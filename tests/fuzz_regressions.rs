@@ -59,7 +59,6 @@ fn refused_as_invalid(result: Result<impl std::fmt::Debug, ApiError>, field: &st
 /// of a `url` source and of a live `http-flv`, `flv` or `hls` source. (rtmp, rtmps, srt and
 /// rtsp are not special schemes: without `//` they have no host and are refused.)
 #[test]
-#[ignore = "bug: stream_url::parse accepts an http(s) URL with an empty user part when it is not written with `://` (`http:@host`)"]
 fn empty_user_part_without_double_slash_is_accepted() {
     // The input as found.
     refused_as_invalid(

@@ -186,20 +186,22 @@ fn each_url_field_names_the_schemes_it_accepts() {
     }
 }
 
-/// Kills `src/stream_url.rs: replace || with && in parse` (the user-part check): the URL
-/// parser reads a user name from `https:/user@host`, where no `@` follows a `://`.
+/// Written for `src/stream_url.rs: replace || with && in parse` (the user-part check, since
+/// reduced to one condition): the URL parser reads a user name from `https:/user@host`, where
+/// no `//` follows the scheme; such a URL is refused.
 #[test]
 fn a_user_name_the_parser_finds_without_a_double_slash_is_refused() {
     for callback in [
         "https:/user@hooks.example.com/p2p",
         "https:\\\\user:pass@hooks.example.com/p2p",
+        "http:@hooks.example.com/p2p",
     ] {
         let message = p2p_refusal(CreateLivePullToPushRequest {
             callback_url: Some(callback.into()),
             ..live_req()
         });
         assert!(
-            message.contains("must not carry a user name or password"),
+            message.contains("must be written scheme://host"),
             "{callback}: {message}"
         );
     }
