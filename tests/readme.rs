@@ -26,36 +26,16 @@ use live_lifecycle::pull_to_push::CreateLivePullToPushRequest;
 use live_lifecycle::time::parse_utc;
 use live_lifecycle::{Access, ApiError, Config, Engine};
 
+mod common;
+
+use common::{Table, plain, section, spans, table};
+
 const README: &str = include_str!("../README.md");
 const THIS_FILE: &str = include_str!("readme.rs");
 const ERROR_RS: &str = include_str!("../src/error.rs");
 const TOUR: &str = include_str!("../examples/tour.rs");
 
 // ---- markdown helpers -------------------------------------------------------------------
-
-/// The text of the `## {title}` section, up to the next `## ` heading (subsections included).
-fn section(title: &str) -> &'static str {
-    let heading = format!("## {title}");
-    let mut start = None;
-    let mut offset = 0;
-    let mut in_fence = false;
-    for line in README.split_inclusive('\n') {
-        let trimmed = line.trim_end();
-        if trimmed.starts_with("```") {
-            in_fence = !in_fence;
-        } else if !in_fence && trimmed.starts_with("## ") {
-            if let Some(s) = start {
-                return &README[s..offset];
-            }
-            if trimmed == heading {
-                start = Some(offset + line.len());
-            }
-        }
-        offset += line.len();
-    }
-    let s = start.unwrap_or_else(|| panic!("README has no section `{heading}`"));
-    &README[s..]
-}
 
 /// The contents of every fenced block of `lang` in `text`.
 fn fenced_blocks(text: &str, lang: &str) -> Vec<String> {
@@ -94,77 +74,6 @@ fn prose_lines() -> Vec<&'static str> {
             !in_fence
         })
         .collect()
-}
-
-/// A markdown table: header and rows, cells trimmed but with their backticks kept.
-#[derive(Debug)]
-struct Table {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    /// The index of the column whose header (backticks stripped) is `name`.
-    fn column(&self, name: &str) -> usize {
-        self.header
-            .iter()
-            .position(|h| plain(h) == name)
-            .unwrap_or_else(|| panic!("no column {name:?} in {:?}", self.header))
-    }
-}
-
-/// Every table of `text`, outside code fences.
-fn tables(text: &str) -> Vec<Table> {
-    let mut out = Vec::new();
-    let mut current: Option<Table> = None;
-    let mut in_fence = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") {
-            in_fence = !in_fence;
-        }
-        if in_fence || !trimmed.starts_with('|') {
-            out.extend(current.take());
-            continue;
-        }
-        let inner = trimmed.trim_start_matches('|').trim_end_matches('|');
-        let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_owned()).collect();
-        let separator = cells
-            .iter()
-            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
-        match current.as_mut() {
-            None => {
-                current = Some(Table {
-                    header: cells,
-                    rows: Vec::new(),
-                });
-            }
-            Some(_) if separator => {}
-            Some(table) => table.rows.push(cells),
-        }
-    }
-    out.extend(current);
-    out
-}
-
-/// The one table of `text` whose first header cell is `first`.
-fn table(text: &str, first: &str) -> Table {
-    let mut found: Vec<Table> = tables(text)
-        .into_iter()
-        .filter(|t| t.header.first().map(|h| plain(h)) == Some(first.to_owned()))
-        .collect();
-    assert_eq!(found.len(), 1, "want one table headed {first:?}");
-    found.remove(0)
-}
-
-/// A cell without its backticks.
-fn plain(cell: &str) -> String {
-    cell.replace('`', "")
-}
-
-/// The code spans of a cell, in order.
-fn spans(cell: &str) -> Vec<&str> {
-    cell.split('`').skip(1).step_by(2).collect()
 }
 
 /// Strips the common leading whitespace, trailing whitespace, and blank lines at both ends.

@@ -1,4 +1,4 @@
-//! Shared by `tests/coverage.rs`, `tests/bad_input.rs` and `tests/wire_props.rs`: one call, given as the wire's
+//! Shared by `tests/coverage.rs`, `tests/bad_input.rs`, `tests/wire_props.rs` and `tests/readme.rs`: one call, given as the wire's
 //! string parameters, sent either as the typed request (`Engine::create_edge_transcode_job`
 //! and the 15 others) or through `Engine::handle_rpc`, and what came back; a misbehaving id
 //! generator; and a small reader of the README's tables.
@@ -397,17 +397,19 @@ pub struct Table {
 }
 
 impl Table {
-    /// The index of the first column whose header (backticks stripped) starts with `name`.
+    /// The index of the column whose header (backticks stripped) is `name`, or else the
+    /// first that starts with it.
     pub fn column(&self, name: &str) -> usize {
         self.header
             .iter()
-            .position(|h| plain(h).starts_with(name))
+            .position(|h| plain(h) == name)
+            .or_else(|| self.header.iter().position(|h| plain(h).starts_with(name)))
             .unwrap_or_else(|| panic!("no column {name:?} in {:?}", self.header))
     }
 }
 
-/// The one table of `text` (outside code fences) whose first header cell is `first`.
-pub fn table(text: &str, first: &str) -> Table {
+/// Every table of `text`, outside code fences.
+pub fn tables(text: &str) -> Vec<Table> {
     let mut found = Vec::new();
     let mut current: Option<Table> = None;
     let mut in_fence = false;
@@ -437,6 +439,12 @@ pub fn table(text: &str, first: &str) -> Table {
         }
     }
     found.extend(current);
+    found
+}
+
+/// The one table of `text` (outside code fences) whose first header cell is `first`.
+pub fn table(text: &str, first: &str) -> Table {
+    let found = tables(text);
     let mut found: Vec<Table> = found
         .into_iter()
         .filter(|t| t.header.first().map(|h| plain(h)).as_deref() == Some(first))
