@@ -263,8 +263,7 @@ fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> 
         match auth::verify(signed, keys, Utc::now(), nonces) {
             Ok(verified) => verified.account.as_str().to_owned(),
             Err(error) => {
-                let request_id = emulator.engine.snapshot().requests_answered;
-                let request_id = format!("E0000000-0000-4000-8000-{request_id:012X}");
+                let request_id = emulator.engine.next_request_id();
                 return Handled {
                     code: error.code().to_owned(),
                     response: json_response(

@@ -503,10 +503,29 @@ impl Engine {
         Ok(engine)
     }
 
-    pub(crate) fn next_request_id(&mut self) -> String {
+    /// Draws the next request id from the engine's generator, for a reply the engine does not
+    /// make itself: an embedder that refuses a call before it reaches the engine (a bad
+    /// signature, say) still answers with an id from the same sequence.
+    ///
+    /// ```
+    /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// let id = engine.next_request_id();
+    /// assert_eq!(id.len(), 36);
+    /// assert_eq!(engine.snapshot().requests_answered, 1);
+    /// ```
+    pub fn next_request_id(&mut self) -> String {
         let id = self.ids.generate(IdKind::Request, self.requests_answered);
         self.requests_answered = self.requests_answered.wrapping_add(1);
         id
+    }
+
+    /// A refusal: the error with a fresh request id and the configured host id.
+    pub(crate) fn refuse(&mut self, error: ApiError) -> Rejection {
+        Rejection {
+            request_id: self.next_request_id(),
+            host_id: self.config.host_id.clone(),
+            error,
+        }
     }
 
     /// Runs one call and answers it with a fresh request id, success or refusal. Whatever
@@ -521,14 +540,12 @@ impl Engine {
         self.advance(now);
         let outcome = run(self);
         self.advance(now);
-        let request_id = self.next_request_id();
         match outcome {
-            Ok(value) => Ok(ok(value, request_id)),
-            Err(error) => Err(Rejection {
-                request_id,
-                host_id: self.config.host_id.clone(),
-                error,
-            }),
+            Ok(value) => {
+                let request_id = self.next_request_id();
+                Ok(ok(value, request_id))
+            }
+            Err(error) => Err(self.refuse(error)),
         }
     }
 

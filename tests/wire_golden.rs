@@ -47,6 +47,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -516,29 +518,8 @@ fn documented() -> BTreeMap<&'static str, Vec<&'static str>> {
     ])
 }
 
-/// The codes of the README's error table, with their HTTP status.
-const ERROR_TABLE: &[(&str, u16)] = &[
-    ("MissingParameter", 400),
-    ("InvalidParameter", 400),
-    ("UserTaskExceed", 400),
-    ("OperationDenied", 403),
-    ("Forbidden", 403),
-    ("UserQuotaExceed", 403),
-    ("JobNotFound", 404),
-    ("TemplateNotFound", 404),
-    ("InternalError", 500),
-    ("InvalidParam.CodeIllegalDuration", 400),
-    ("CodeTaskNotExist", 400),
-    ("CodeTaskHasStarted", 400),
-    ("CodeTaskHasStopped", 400),
-    ("CodeTaskLimitExceeded", 400),
-    ("CodeDstUrlOccupied", 400),
-    ("LiveServiceNotFound", 400),
-    ("CodeInvalidAliUid", 400),
-    ("InvalidAction.NotFound", 404),
-    ("InvalidVersion", 400),
-    ("Throttling.User", 400),
-];
+// The codes of the README's error table, with their HTTP status: one table for the suite.
+use common::ERROR_CODES as ERROR_TABLE;
 
 /// `(action, code, status)` of every step of the fixtures that are not known discrepancies;
 /// the action is the argument or, when that is empty, the `Action` parameter.

@@ -75,30 +75,8 @@ fn cases() -> u32 {
 
 const README: &str = include_str!("../README.md");
 
-/// The 20 documented codes and their HTTP statuses, as hard-coded here; checked against the
-/// README's "Error codes" table by `error_code_table_matches_readme`.
-const CODES: &[(&str, u16)] = &[
-    ("MissingParameter", 400),
-    ("InvalidParameter", 400),
-    ("UserTaskExceed", 400),
-    ("OperationDenied", 403),
-    ("Forbidden", 403),
-    ("UserQuotaExceed", 403),
-    ("JobNotFound", 404),
-    ("TemplateNotFound", 404),
-    ("InternalError", 500),
-    ("InvalidParam.CodeIllegalDuration", 400),
-    ("CodeTaskNotExist", 400),
-    ("CodeTaskHasStarted", 400),
-    ("CodeTaskHasStopped", 400),
-    ("CodeTaskLimitExceeded", 400),
-    ("CodeDstUrlOccupied", 400),
-    ("LiveServiceNotFound", 400),
-    ("CodeInvalidAliUid", 400),
-    ("InvalidAction.NotFound", 404),
-    ("InvalidVersion", 400),
-    ("Throttling.User", 400),
-];
+// The 20 documented codes and their HTTP statuses: one table for the whole suite.
+use common::ERROR_CODES as CODES;
 
 /// The code → status table of the README's "Error codes" section.
 fn readme_codes() -> BTreeMap<String, u16> {

@@ -209,15 +209,6 @@ impl Engine {
         }
     }
 
-    /// A refusal outside the typed operations: the error with a fresh request id.
-    fn refuse(&mut self, error: ApiError) -> Rejection {
-        Rejection {
-            request_id: self.next_request_id(),
-            host_id: self.config.host_id.clone(),
-            error,
-        }
-    }
-
     fn rpc(
         &mut self,
         account: &str,

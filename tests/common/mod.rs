@@ -1,4 +1,5 @@
-//! Shared by `tests/coverage.rs`, `tests/bad_input.rs`, `tests/wire_props.rs` and `tests/readme.rs`: one call, given as the wire's
+//! Shared by `tests/coverage.rs`, `tests/bad_input.rs`, `tests/wire_props.rs`,
+//! `tests/wire_golden.rs` and `tests/readme.rs`: one call, given as the wire's
 //! string parameters, sent either as the typed request (`Engine::create_edge_transcode_job`
 //! and the 15 others) or through `Engine::handle_rpc`, and what came back; a misbehaving id
 //! generator; and a small reader of the README's tables.
@@ -462,3 +463,28 @@ pub fn plain(cell: &str) -> String {
 pub fn spans(cell: &str) -> Vec<&str> {
     cell.split('`').skip(1).step_by(2).collect()
 }
+
+/// The 20 documented codes and their HTTP statuses, as hard-coded here; checked against the
+/// README's "Error codes" table by `error_code_table_matches_readme` in `tests/wire_props.rs`.
+pub const ERROR_CODES: &[(&str, u16)] = &[
+    ("MissingParameter", 400),
+    ("InvalidParameter", 400),
+    ("UserTaskExceed", 400),
+    ("OperationDenied", 403),
+    ("Forbidden", 403),
+    ("UserQuotaExceed", 403),
+    ("JobNotFound", 404),
+    ("TemplateNotFound", 404),
+    ("InternalError", 500),
+    ("InvalidParam.CodeIllegalDuration", 400),
+    ("CodeTaskNotExist", 400),
+    ("CodeTaskHasStarted", 400),
+    ("CodeTaskHasStopped", 400),
+    ("CodeTaskLimitExceeded", 400),
+    ("CodeDstUrlOccupied", 400),
+    ("LiveServiceNotFound", 400),
+    ("CodeInvalidAliUid", 400),
+    ("InvalidAction.NotFound", 404),
+    ("InvalidVersion", 400),
+    ("Throttling.User", 400),
+];
