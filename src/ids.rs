@@ -6,6 +6,7 @@
 //! number) goes on where it left off.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,8 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $example:literal) => {
         $(#[$doc])*
         ///
-        /// Holds 1 to 128 visible ASCII characters; built only through `TryFrom`.
+        /// Holds 1 to 128 visible ASCII characters; built only through `TryFrom`. The text is
+        /// shared: a clone (for an event, a reply, an index) copies a pointer, not the text.
         ///
         /// ```
         #[doc = concat!("use live_lifecycle::ids::", stringify!($name), ";")]
@@ -38,9 +40,16 @@ macro_rules! id_type {
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
         #[doc = concat!("assert!(", stringify!($name), "::try_from(\"has space\").is_err());")]
         /// ```
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+        #[serde(try_from = "String")]
+        pub struct $name(Arc<str>);
+
+        // Written as the plain string it is, without a copy on the way.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
 
         impl $name {
             /// The id as text.
@@ -58,7 +67,7 @@ macro_rules! id_type {
             type Error = &'static str;
             fn try_from(text: String) -> Result<Self, Self::Error> {
                 check_id(&text)?;
-                Ok(Self(text))
+                Ok(Self(Arc::from(text)))
             }
         }
 
@@ -66,13 +75,13 @@ macro_rules! id_type {
             type Error = &'static str;
             fn try_from(text: &str) -> Result<Self, Self::Error> {
                 check_id(text)?;
-                Ok(Self(text.to_owned()))
+                Ok(Self(Arc::from(text)))
             }
         }
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0
+                id.0.as_ref().to_owned()
             }
         }
 
@@ -160,6 +169,21 @@ pub enum IdKind {
 pub trait IdGenerator: fmt::Debug + Send {
     /// The `seq`-th id of `kind`.
     fn generate(&mut self, kind: IdKind, seq: u64) -> String;
+
+    /// Appends the `seq`-th id of `kind` to `out`. The wire writes request ids straight into
+    /// the reply body through this, so a generator that overrides it answers calls without a
+    /// heap allocation of its own; the default appends what [`generate`](Self::generate) makes.
+    ///
+    /// ```
+    /// use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
+    /// let mut ids = SeededIds::new(3);
+    /// let mut out = String::from("id=");
+    /// ids.generate_into(IdKind::Request, 9, &mut out);
+    /// assert_eq!(out, format!("id={}", ids.generate(IdKind::Request, 9)));
+    /// ```
+    fn generate_into(&mut self, kind: IdKind, seq: u64, out: &mut String) {
+        out.push_str(&self.generate(kind, seq));
+    }
 }
 
 /// The default generator: ids that look like Alibaba's, derived from a seed and the sequence
@@ -205,31 +229,48 @@ impl SeededIds {
 
 impl IdGenerator for SeededIds {
     fn generate(&mut self, kind: IdKind, seq: u64) -> String {
+        let mut out = String::with_capacity(36);
+        self.generate_into(kind, seq, &mut out);
+        out
+    }
+
+    fn generate_into(&mut self, kind: IdKind, seq: u64, out: &mut String) {
         let bits = self.bits(kind, seq);
         match kind {
             // Job ids in the docs are 32 lower-case hex digits.
-            IdKind::Job => format!("{bits:032x}"),
+            IdKind::Job => push_hex(out, bits, 32, LOWER),
             // Task ids are lower-case UUIDs, request ids upper-case GUIDs.
-            IdKind::Task => uuid_text(bits),
-            IdKind::Request => uuid_text(bits).to_uppercase(),
+            IdKind::Task => push_uuid(out, bits, LOWER),
+            IdKind::Request => push_uuid(out, bits, UPPER),
         }
     }
 }
 
-/// Formats 128 bits as a version-4-shaped UUID (8-4-4-4-12, lower case).
-pub(crate) fn uuid_text(bits: u128) -> String {
+const LOWER: &[u8; 16] = b"0123456789abcdef";
+const UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends the low `digits` nibbles of `bits` as hex, most significant first (no `format!`:
+/// request ids are drawn on every call, and this keeps them off the heap).
+fn push_hex(out: &mut String, bits: u128, digits: u32, alphabet: &[u8; 16]) {
+    for i in (0..digits).rev() {
+        let nibble = ((bits >> (4 * i)) & 0xf) as usize;
+        out.push(char::from(alphabet.get(nibble).copied().unwrap_or(b'0')));
+    }
+}
+
+/// Appends 128 bits as a version-4-shaped UUID (8-4-4-4-12).
+fn push_uuid(out: &mut String, bits: u128, alphabet: &[u8; 16]) {
     // Force the version (4) and variant (10xx) nibbles so the text is a well-formed UUID.
     let bits = (bits & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    let hex = format!("{bits:032x}");
-    let part = |from: usize, to: usize| hex.get(from..to).unwrap_or_default();
-    format!(
-        "{}-{}-{}-{}-{}",
-        part(0, 8),
-        part(8, 12),
-        part(12, 16),
-        part(16, 20),
-        part(20, 32)
-    )
+    push_hex(out, bits >> 96, 8, alphabet);
+    out.push('-');
+    push_hex(out, bits >> 80, 4, alphabet);
+    out.push('-');
+    push_hex(out, bits >> 64, 4, alphabet);
+    out.push('-');
+    push_hex(out, bits >> 48, 4, alphabet);
+    out.push('-');
+    push_hex(out, bits, 12, alphabet);
 }
 
 /// SplitMix64: a fixed, well-mixed function of its input (Steele, Lea, Flood 2014).
