@@ -206,3 +206,31 @@ fn a_user_name_the_parser_finds_without_a_double_slash_is_refused() {
         );
     }
 }
+
+/// Written for `src/pull_to_push/request.rs: replace > with >= in fuzzy`: a TaskName filter of
+/// exactly the longest allowed name is accepted, one character more is refused.
+#[test]
+fn a_task_name_filter_of_the_longest_name_is_accepted() {
+    use live_lifecycle::pull_to_push::{DescribeLivePullToPushListRequest, MAX_TASK_NAME_CHARS};
+    let filter = |chars: usize| DescribeLivePullToPushListRequest {
+        region: Some(REGION.into()),
+        task_name: Some("é".repeat(chars)),
+        ..Default::default()
+    };
+    assert!(filter(MAX_TASK_NAME_CHARS).validate().is_ok());
+    let refused = filter(MAX_TASK_NAME_CHARS + 1).validate().unwrap_err();
+    assert!(refused.to_string().contains("TaskName"), "{refused}");
+}
+
+/// Written for `src/time.rs: replace wire::option::deserialize with Ok(None)`: an optional
+/// time that is present reads back as that time, not as absent.
+#[test]
+fn an_optional_wire_time_that_is_present_reads_back() {
+    use live_lifecycle::edge::JobView;
+    let json = r#"{"CreateTime":"2023-07-24T16:44:55Z","JobId":"j1","Name":"my_job","Status":"1",
+      "StreamInput":"rtmp://a/b/c","StreamOutput":"rtmp://d/e/f","TemplateId":"t1",
+      "TemplateName":"my_template","Type":"common","LastStartAt":"2023-07-25T01:02:03Z"}"#;
+    let job: JobView = serde_json::from_str(json).unwrap();
+    assert_eq!(job.last_start_at, Some(at("2023-07-25T01:02:03Z")));
+    assert_eq!(job.last_stop_at, None);
+}
