@@ -31,11 +31,11 @@ impl Check {
     }
 
     /// A required text field: absent or empty is missing, otherwise it must parse.
-    pub(crate) fn required<T>(
+    pub(crate) fn required<'a, T>(
         &mut self,
         field: &'static str,
-        raw: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, Detail>,
+        raw: Option<&'a str>,
+        parse: impl FnOnce(&'a str) -> Result<T, Detail>,
     ) -> Option<T> {
         match raw {
             None | Some("") => {

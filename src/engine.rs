@@ -14,10 +14,10 @@ use crate::Map;
 use crate::edge::{
     CreateEdgeTranscodeJobRequest, DeleteEdgeTranscodeJobRequest, DeleteResponse, EdgeEvent,
     EdgeLimits, EdgeStore, GetEdgeTranscodeJobRequest, GetEdgeTranscodeTemplateRequest,
-    GetJobResponse, GetTemplateResponse, JobIdResponse, JobList, ListEdgeTranscodeJobRequest,
-    ListEdgeTranscodeTemplateRequest, ListJobsResponse, ListTemplatesResponse,
-    StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, TemplateCatalogue, TemplateList,
-    UpdateEdgeTranscodeJobRequest,
+    GetJobResponse, GetTemplateResponse, JobIdResponse, JobKey, JobList,
+    ListEdgeTranscodeJobRequest, ListEdgeTranscodeTemplateRequest, ListJobsResponse,
+    ListTemplatesResponse, StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest,
+    TemplateCatalogue, TemplateList, UpdateEdgeTranscodeJobRequest,
 };
 use crate::error::{ApiError, Rejection};
 use crate::ids::{AccountId, IdGenerator, IdKind, JobId, SeededIds, TaskId};
@@ -214,6 +214,14 @@ impl State {
             (Some(state), Some(task)) => Callback::for_task(account, task, state, at),
             _ => None,
         })
+    }
+
+    /// Points every job at the catalogue's shared template choices (after a restore or a
+    /// replay, each job holds a copy of its own).
+    fn share_templates(&mut self, catalogue: &TemplateCatalogue) {
+        self.accounts
+            .values_mut()
+            .for_each(|a| a.edge.share_templates(catalogue));
     }
 
     /// Rebuilds the timer queue from the tasks (after a restore).
@@ -471,6 +479,7 @@ impl Engine {
     ) -> Self {
         let mut state = snapshot.state;
         state.rebuild_timers(&config.task_limits);
+        state.share_templates(&config.templates);
         Self {
             config,
             ids,
@@ -500,6 +509,7 @@ impl Engine {
                 .apply(event, &engine.config.task_limits)
                 .map_err(|error| ReplayError { index, error })?;
         }
+        engine.state.share_templates(&engine.config.templates);
         Ok(engine)
     }
 
@@ -601,15 +611,31 @@ impl Engine {
         }
     }
 
-    /// Runs a state-changing edge call: plan, apply, answer with the job id.
+    /// Runs a state-changing edge call on the job `key` names: `change` finds the job, checks
+    /// it and changes it in place, all checks before the write; the event it returns is
+    /// recorded, and the job id answered.
     fn change_edge_job(
         &mut self,
         account: &AccountId,
+        key: JobKey<'_>,
         now: DateTime<Utc>,
-        plan: impl FnOnce(&EdgeStore, &Config) -> Result<(JobId, EdgeEvent), ApiError>,
+        change: impl FnOnce(&mut EdgeStore, &Config) -> Result<EdgeEvent, ApiError>,
     ) -> Result<JobId, ApiError> {
-        let (job_id, event) = self.plan_edge(account, plan)?;
-        self.commit(account, Change::Edge(event), now)?;
+        self.check_edge_access(account)?;
+        // An account without resources has no job to find.
+        let Some(a) = self.state.accounts.get_mut(account) else {
+            return Err(ApiError::JobNotFound {
+                cluster_id: key.cluster_id.to_owned(),
+                job_id: key.job_id.to_owned(),
+            });
+        };
+        let event = change(&mut a.edge, &self.config)?;
+        let job_id = event.job_id().clone();
+        self.events.push(Event {
+            account: account.clone(),
+            at: now,
+            change: Change::Edge(event),
+        });
         Ok(job_id)
     }
 
@@ -696,8 +722,8 @@ impl Engine {
         self.call(
             now,
             |engine| {
-                let r = req.validate()?;
-                engine.plan_edge(account, |store, _| Ok(store.job(&r)?.view()))
+                let key = req.key()?;
+                engine.plan_edge(account, |store, _| Ok(store.job(key)?.view()))
             },
             |job, request_id| GetJobResponse { job, request_id },
         )
@@ -762,9 +788,9 @@ impl Engine {
             now,
             |engine| {
                 let u = req.validate()?;
-                engine.change_edge_job(account, now, |store, config| {
-                    let job_id = u.job.job_id.clone();
-                    Ok((job_id, store.plan_update(u, &config.templates)?))
+                let job = u.job.clone();
+                engine.change_edge_job(account, job.key(), now, |store, config| {
+                    store.update(u, &config.templates, now)
                 })
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
@@ -793,10 +819,9 @@ impl Engine {
         self.call(
             now,
             |engine| {
-                let r = req.validate()?;
-                engine.change_edge_job(account, now, |store, config| {
-                    let job_id = r.job_id.clone();
-                    Ok((job_id, store.plan_start(r, config.edge_limits)?))
+                let key = req.key()?;
+                engine.change_edge_job(account, key, now, |store, config| {
+                    store.start(key, config.edge_limits.max_running_jobs, now)
                 })
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
@@ -825,11 +850,8 @@ impl Engine {
         self.call(
             now,
             |engine| {
-                let r = req.validate()?;
-                engine.change_edge_job(account, now, |store, _| {
-                    let job_id = r.job_id.clone();
-                    Ok((job_id, store.plan_stop(r)?))
-                })
+                let key = req.key()?;
+                engine.change_edge_job(account, key, now, |store, _| store.stop(key, now))
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
@@ -857,11 +879,8 @@ impl Engine {
         self.call(
             now,
             |engine| {
-                let r = req.validate()?;
-                engine.change_edge_job(account, now, |store, _| {
-                    let job_id = r.job_id.clone();
-                    Ok((job_id, store.plan_delete(r)?))
-                })
+                let key = req.key()?;
+                engine.change_edge_job(account, key, now, |store, _| store.delete(key))
             },
             |_, request_id| DeleteResponse { request_id },
         )

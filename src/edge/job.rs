@@ -16,6 +16,8 @@
 //! other pair is `OperationDenied` with the reason. The state enum is private: only the
 //! methods below move it, each named after the operation that triggers it.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +51,7 @@ pub struct JobChanges {
     /// A new name.
     pub name: Option<JobName>,
     /// A new template.
-    pub template: Option<TemplateChoice>,
+    pub template: Option<Arc<TemplateChoice>>,
     /// A new input URL.
     pub stream_input: Option<StreamUrl>,
     /// A new output URL.
@@ -61,7 +63,7 @@ pub struct JobChanges {
 pub(crate) struct Job {
     id: JobId,
     name: JobName,
-    template: TemplateChoice,
+    template: Arc<TemplateChoice>,
     stream_input: StreamUrl,
     stream_output: StreamUrl,
     created_at: DateTime<Utc>,
@@ -82,7 +84,7 @@ pub struct NewJob {
     /// Its name.
     pub name: JobName,
     /// Its template.
-    pub template: TemplateChoice,
+    pub template: Arc<TemplateChoice>,
     /// Input URL.
     pub stream_input: StreamUrl,
     /// Output URL.
@@ -138,6 +140,16 @@ impl Job {
 
     pub(crate) fn last_operated_at(&self) -> DateTime<Utc> {
         self.last_operated_at
+    }
+
+    /// Points the job at the catalogue's shared copy of its template when the two agree: a
+    /// restored or replayed job arrives with a copy of its own.
+    pub(crate) fn share_template(&mut self, catalogue: &super::template::TemplateCatalogue) {
+        if let Some(shared) = catalogue.choice(self.template.id.as_str())
+            && **shared == *self.template
+        {
+            self.template = Arc::clone(shared);
+        }
     }
 
     /// Whether StartEdgeTranscodeJob may run now.

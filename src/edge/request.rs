@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{JobName, JobStatus, Keyword, Page, SortOrder, TranscodeType, VideoCodec};
 use crate::check::{Check, validation};
+use crate::error::ApiError;
 use crate::error::Detail;
-use crate::ids::{ClusterId, JobId, TemplateId};
+use crate::ids::{ClusterId, JobId, TemplateId, check_id};
 use crate::stream_url::{self, EDGE_INPUT, EDGE_OUTPUT, StreamUrl};
 
 fn cluster_id(text: &str) -> Result<ClusterId, Detail> {
@@ -138,6 +139,59 @@ pub struct JobRef {
     pub job_id: JobId,
 }
 
+impl JobRef {
+    /// The job as the engine looks it up.
+    pub(crate) fn key(&self) -> JobKey<'_> {
+        JobKey {
+            cluster_id: self.cluster_id.as_str(),
+            job_id: self.job_id.as_str(),
+        }
+    }
+}
+
+/// A job named by cluster and id, both checked, borrowed from the text they were read from:
+/// what the engine looks jobs up by, so reading a request copies nothing. [`JobRef`] is its
+/// owned form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct JobKey<'a> {
+    pub(crate) cluster_id: &'a str,
+    pub(crate) job_id: &'a str,
+}
+
+/// An id's text that passed the shape every id shares.
+fn id_text(text: &str) -> Result<&str, Detail> {
+    check_id(text).map(|()| text).map_err(Detail::Borrowed)
+}
+
+impl<'a> JobKey<'a> {
+    fn parse(c: &mut Check, cluster_id: Option<&'a str>, job_id: Option<&'a str>) -> Option<Self> {
+        let cluster_id = c.required("ClusterId", cluster_id, id_text);
+        let job_id = c.required("JobId", job_id, id_text);
+        Some(Self {
+            cluster_id: cluster_id?,
+            job_id: job_id?,
+        })
+    }
+
+    /// `ClusterId` and `JobId` as sent, by the rules of Get, Start, Stop and Delete: the
+    /// key, or the first problem by precedence.
+    pub(crate) fn read(
+        cluster_id: Option<&'a str>,
+        job_id: Option<&'a str>,
+    ) -> Result<Self, ApiError> {
+        let mut check = Check::default();
+        let key = Self::parse(&mut check, cluster_id, job_id);
+        check.finish(key)
+    }
+
+    fn to_ref(self) -> Option<JobRef> {
+        Some(JobRef {
+            cluster_id: ClusterId::try_from(self.cluster_id).ok()?,
+            job_id: JobId::try_from(self.job_id).ok()?,
+        })
+    }
+}
+
 macro_rules! job_ref_request {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -160,9 +214,12 @@ macro_rules! job_ref_request {
 
         impl $name {
             fn parse(&self, c: &mut Check) -> Option<JobRef> {
-                let cluster_id = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id);
-                let job_id = c.required("JobId", self.job_id.as_deref(), job_id);
-                Some(JobRef { cluster_id: cluster_id?, job_id: job_id? })
+                JobKey::parse(c, self.cluster_id.as_deref(), self.job_id.as_deref())?.to_ref()
+            }
+
+            /// The validated key, borrowed from the request.
+            pub(crate) fn key(&self) -> Result<JobKey<'_>, ApiError> {
+                JobKey::read(self.cluster_id.as_deref(), self.job_id.as_deref())
             }
         }
         validation!($name => JobRef);

@@ -1,14 +1,18 @@
 //! One account's edge transcoding jobs, by cluster, and the changes (events) that move them.
 //!
-//! Every change goes through [`EdgeStore::apply`]: the live path plans an [`EdgeEvent`]
-//! without touching anything, then applies it; a replay applies the same events. So a
+//! Each change finds its job once, runs every check, and only then writes and returns the
+//! [`EdgeEvent`] it made; a replay applies the same events through the same methods. So a
 //! refused call changes nothing, and a replay reproduces the state exactly.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
+use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize};
 
 use super::job::{Job, JobChanges, NewJob, TemplateChoice};
-use super::request::{CreateJob, JobRef, ListJobs, UpdateJob};
+use super::request::{CreateJob, JobKey, ListJobs, UpdateJob};
 use super::response::JobView;
 use super::template::TemplateCatalogue;
 use super::types::SortOrder;
@@ -92,47 +96,148 @@ pub enum EdgeEvent {
     },
 }
 
+/// One cluster's jobs: by id, and in List order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cluster {
+    id: ClusterId,
+    jobs: Map<JobId, Job>,
+    /// Every job by (creation time, creation sequence): List walks this instead of sorting.
+    /// Both keys are fixed at creation, so only Create and Delete touch it.
+    order: BTreeSet<(DateTime<Utc>, u64, JobId)>,
+}
+
+impl Cluster {
+    fn new(id: ClusterId) -> Self {
+        Self {
+            id,
+            jobs: Map::default(),
+            order: BTreeSet::new(),
+        }
+    }
+
+    fn insert(&mut self, job: Job) {
+        self.order
+            .insert((job.created_at(), job.seq(), job.id().clone()));
+        self.jobs.insert(job.id().clone(), job);
+    }
+}
+
+impl EdgeEvent {
+    /// The job the change is about.
+    pub(crate) fn job_id(&self) -> &JobId {
+        match self {
+            Self::JobCreated { job, .. } => &job.id,
+            Self::JobUpdated { job_id, .. }
+            | Self::JobStarted { job_id, .. }
+            | Self::JobStopped { job_id, .. }
+            | Self::JobDeleted { job_id, .. } => job_id,
+        }
+    }
+}
+
 /// One account's jobs, by cluster then id, with the counts the quotas need.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Serialized as `{"clusters":{cluster:{job id:job}},"jobs":n,"running":n}`; the List order
+/// is rebuilt on load.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(from = "StoreData")]
 pub(crate) struct EdgeStore {
+    clusters: Map<ClusterId, Cluster>,
+    jobs: u32,
+    running: u32,
+}
+
+/// The stored form of an [`EdgeStore`].
+#[derive(Deserialize)]
+struct StoreData {
     clusters: Map<ClusterId, Map<JobId, Job>>,
     jobs: u32,
     running: u32,
 }
 
-fn template_choice(catalogue: &TemplateCatalogue, id: &str) -> Result<TemplateChoice, ApiError> {
-    let t = catalogue
-        .get(id)
-        .ok_or_else(|| ApiError::TemplateNotFound {
-            template_id: id.to_owned(),
-        })?;
-    Ok(TemplateChoice {
-        id: t.template_id.clone(),
-        name: t.name.clone(),
-        transcode_type: t.transcode_type,
-    })
+impl From<StoreData> for EdgeStore {
+    fn from(data: StoreData) -> Self {
+        let clusters = data
+            .clusters
+            .into_iter()
+            .map(|(id, jobs)| {
+                let mut cluster = Cluster::new(id.clone());
+                jobs.into_values().for_each(|job| cluster.insert(job));
+                (id, cluster)
+            })
+            .collect();
+        Self {
+            clusters,
+            jobs: data.jobs,
+            running: data.running,
+        }
+    }
 }
 
-fn not_found(cluster_id: &ClusterId, job_id: &JobId) -> ApiError {
+impl Serialize for EdgeStore {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// The clusters as a map of job maps, borrowed (a snapshot copies nothing).
+        struct Clusters<'a>(&'a Map<ClusterId, Cluster>);
+        impl Serialize for Clusters<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(id, c)| (id, &c.jobs)))
+            }
+        }
+        let mut out = s.serialize_struct("EdgeStore", 3)?;
+        out.serialize_field("clusters", &Clusters(&self.clusters))?;
+        out.serialize_field("jobs", &self.jobs)?;
+        out.serialize_field("running", &self.running)?;
+        out.end()
+    }
+}
+
+fn template_choice(
+    catalogue: &TemplateCatalogue,
+    id: &str,
+) -> Result<Arc<TemplateChoice>, ApiError> {
+    catalogue
+        .choice(id)
+        .cloned()
+        .ok_or_else(|| ApiError::TemplateNotFound {
+            template_id: id.to_owned(),
+        })
+}
+
+fn not_found(key: JobKey<'_>) -> ApiError {
     ApiError::JobNotFound {
-        cluster_id: cluster_id.to_string(),
-        job_id: job_id.to_string(),
+        cluster_id: key.cluster_id.to_owned(),
+        job_id: key.job_id.to_owned(),
+    }
+}
+
+/// The key of a job an event names.
+fn key_of<'a>(cluster_id: &'a ClusterId, job_id: &'a JobId) -> JobKey<'a> {
+    JobKey {
+        cluster_id: cluster_id.as_str(),
+        job_id: job_id.as_str(),
     }
 }
 
 impl EdgeStore {
-    pub(crate) fn job(&self, r: &JobRef) -> Result<&Job, ApiError> {
+    pub(crate) fn job(&self, key: JobKey<'_>) -> Result<&Job, ApiError> {
         self.clusters
-            .get(&r.cluster_id)
-            .and_then(|jobs| jobs.get(&r.job_id))
-            .ok_or_else(|| not_found(&r.cluster_id, &r.job_id))
+            .get(key.cluster_id)
+            .and_then(|c| c.jobs.get(key.job_id))
+            .ok_or_else(|| not_found(key))
     }
 
-    fn job_mut(&mut self, cluster_id: &ClusterId, job_id: &JobId) -> Result<&mut Job, ApiError> {
-        self.clusters
-            .get_mut(cluster_id)
-            .and_then(|jobs| jobs.get_mut(job_id))
-            .ok_or_else(|| not_found(cluster_id, job_id))
+    /// The job and its cluster's id, to change in place: one lookup serves the checks and
+    /// the write, and the event takes its ids from the stored ones (no copy of the text).
+    fn find_mut(&mut self, key: JobKey<'_>) -> Result<(&ClusterId, &mut Job), ApiError> {
+        let cluster = self
+            .clusters
+            .get_mut(key.cluster_id)
+            .ok_or_else(|| not_found(key))?;
+        let job = cluster
+            .jobs
+            .get_mut(key.job_id)
+            .ok_or_else(|| not_found(key))?;
+        Ok((&cluster.id, job))
     }
 
     /// Plans a creation; `new_id` is asked only once every other check has passed, so a
@@ -154,7 +259,7 @@ impl EdgeStore {
         if self
             .clusters
             .get(&req.cluster_id)
-            .is_some_and(|jobs| jobs.contains_key(&id))
+            .is_some_and(|c| c.jobs.contains_key(&id))
         {
             return Err(ApiError::InternalError {
                 detail: format!("the id generator repeated the job id {id}").into(),
@@ -173,68 +278,116 @@ impl EdgeStore {
         })
     }
 
-    pub(crate) fn plan_update(
-        &self,
+    /// UpdateEdgeTranscodeJob: every check (state, then template) runs before the write.
+    pub(crate) fn update(
+        &mut self,
         req: UpdateJob,
         catalogue: &TemplateCatalogue,
+        at: DateTime<Utc>,
     ) -> Result<EdgeEvent, ApiError> {
-        self.job(&req.job)?.check_update()?;
+        let (cluster_id, job) = self.find_mut(req.job.key())?;
+        job.check_update()?;
         let template = req
             .template_id
             .map(|id| template_choice(catalogue, id.as_str()))
             .transpose()?;
+        let changes = JobChanges {
+            name: req.name,
+            template,
+            stream_input: req.stream_input,
+            stream_output: req.stream_output,
+        };
+        job.update(changes.clone(), at)?;
         Ok(EdgeEvent::JobUpdated {
-            cluster_id: req.job.cluster_id,
-            job_id: req.job.job_id,
-            changes: JobChanges {
-                name: req.name,
-                template,
-                stream_input: req.stream_input,
-                stream_output: req.stream_output,
-            },
+            cluster_id: cluster_id.clone(),
+            job_id: job.id().clone(),
+            changes,
         })
     }
 
-    pub(crate) fn plan_start(&self, r: JobRef, limits: EdgeLimits) -> Result<EdgeEvent, ApiError> {
-        self.job(&r)?.check_start()?;
-        if self.running >= limits.max_running_jobs {
-            return Err(ApiError::UserTaskExceed {
-                limit: limits.max_running_jobs,
-            });
+    /// StartEdgeTranscodeJob: the job must not be running, and fewer than `max_running` of
+    /// the account's jobs may be.
+    pub(crate) fn start(
+        &mut self,
+        key: JobKey<'_>,
+        max_running: u32,
+        at: DateTime<Utc>,
+    ) -> Result<EdgeEvent, ApiError> {
+        let running = self.running;
+        let (cluster_id, job) = self.find_mut(key)?;
+        job.check_start()?;
+        if running >= max_running {
+            return Err(ApiError::UserTaskExceed { limit: max_running });
         }
-        Ok(EdgeEvent::JobStarted {
-            cluster_id: r.cluster_id,
-            job_id: r.job_id,
-        })
+        job.start(at)?;
+        let event = EdgeEvent::JobStarted {
+            cluster_id: cluster_id.clone(),
+            job_id: job.id().clone(),
+        };
+        self.running = running.saturating_add(1);
+        Ok(event)
     }
 
-    pub(crate) fn plan_stop(&self, r: JobRef) -> Result<EdgeEvent, ApiError> {
-        self.job(&r)?.check_stop()?;
-        Ok(EdgeEvent::JobStopped {
-            cluster_id: r.cluster_id,
-            job_id: r.job_id,
-        })
+    /// StopEdgeTranscodeJob: the job must be running.
+    pub(crate) fn stop(
+        &mut self,
+        key: JobKey<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<EdgeEvent, ApiError> {
+        let (cluster_id, job) = self.find_mut(key)?;
+        job.stop(at)?;
+        let event = EdgeEvent::JobStopped {
+            cluster_id: cluster_id.clone(),
+            job_id: job.id().clone(),
+        };
+        self.running = self.running.saturating_sub(1);
+        Ok(event)
     }
 
-    pub(crate) fn plan_delete(&self, r: JobRef) -> Result<EdgeEvent, ApiError> {
-        self.job(&r)?.check_delete()?;
-        Ok(EdgeEvent::JobDeleted {
-            cluster_id: r.cluster_id,
-            job_id: r.job_id,
-        })
+    /// DeleteEdgeTranscodeJob: the job must not be running. An emptied cluster goes too, so
+    /// create-then-delete leaves no trace.
+    pub(crate) fn delete(&mut self, key: JobKey<'_>) -> Result<EdgeEvent, ApiError> {
+        let cluster = self
+            .clusters
+            .get_mut(key.cluster_id)
+            .ok_or_else(|| not_found(key))?;
+        let job = cluster.jobs.get(key.job_id).ok_or_else(|| not_found(key))?;
+        job.check_delete()?;
+        let event = EdgeEvent::JobDeleted {
+            cluster_id: cluster.id.clone(),
+            job_id: job.id().clone(),
+        };
+        if let Some(job) = cluster.jobs.remove(key.job_id) {
+            cluster
+                .order
+                .remove(&(job.created_at(), job.seq(), job.id().clone()));
+        }
+        if cluster.jobs.is_empty() {
+            self.clusters.remove(key.cluster_id);
+        }
+        self.jobs = self.jobs.saturating_sub(1);
+        Ok(event)
     }
 
-    /// Applies one change, all or nothing: every check runs before anything is written.
+    /// Applies one recorded change (a replay, or a creation), all or nothing: every check
+    /// runs before anything is written. Quotas are not checked again: they held when the
+    /// change was first made.
     pub(crate) fn apply(&mut self, event: &EdgeEvent, at: DateTime<Utc>) -> Result<(), ApiError> {
         match event {
             EdgeEvent::JobCreated { cluster_id, job } => {
-                let jobs = self.clusters.entry(cluster_id.clone()).or_default();
-                if jobs.contains_key(&job.id) {
+                if self
+                    .clusters
+                    .get(cluster_id)
+                    .is_some_and(|c| c.jobs.contains_key(&job.id))
+                {
                     return Err(ApiError::InternalError {
                         detail: format!("job {} already exists", job.id).into(),
                     });
                 }
-                jobs.insert(job.id.clone(), Job::create(job.clone(), at));
+                self.clusters
+                    .entry(cluster_id.clone())
+                    .or_insert_with(|| Cluster::new(cluster_id.clone()))
+                    .insert(Job::create(job.clone(), at));
                 self.jobs = self.jobs.saturating_add(1);
             }
             EdgeEvent::JobUpdated {
@@ -242,71 +395,82 @@ impl EdgeStore {
                 job_id,
                 changes,
             } => self
-                .job_mut(cluster_id, job_id)?
+                .find_mut(key_of(cluster_id, job_id))?
+                .1
                 .update(changes.clone(), at)?,
             EdgeEvent::JobStarted { cluster_id, job_id } => {
-                self.job_mut(cluster_id, job_id)?.start(at)?;
-                self.running = self.running.saturating_add(1);
+                self.start(key_of(cluster_id, job_id), u32::MAX, at)?;
             }
             EdgeEvent::JobStopped { cluster_id, job_id } => {
-                self.job_mut(cluster_id, job_id)?.stop(at)?;
-                self.running = self.running.saturating_sub(1);
+                self.stop(key_of(cluster_id, job_id), at)?;
             }
             EdgeEvent::JobDeleted { cluster_id, job_id } => {
-                self.job_mut(cluster_id, job_id)?.check_delete()?;
-                if let Some(jobs) = self.clusters.get_mut(cluster_id) {
-                    jobs.remove(job_id);
-                    // An emptied cluster goes too, so create-then-delete leaves no trace.
-                    if jobs.is_empty() {
-                        self.clusters.remove(cluster_id);
-                    }
-                }
-                self.jobs = self.jobs.saturating_sub(1);
+                self.delete(key_of(cluster_id, job_id))?;
             }
         }
         Ok(())
     }
 
-    /// The matching jobs of one cluster (count of all matches, and the requested page).
+    /// Points every job at the catalogue's shared template choices (after a restore).
+    pub(crate) fn share_templates(&mut self, catalogue: &TemplateCatalogue) {
+        self.clusters
+            .values_mut()
+            .flat_map(|c| c.jobs.values_mut())
+            .for_each(|job| job.share_template(catalogue));
+    }
+
+    /// The matching jobs of one cluster (count of all matches, and the requested page), in
+    /// creation order from the index: no sort, and only the page is copied out.
     pub(crate) fn list(&self, q: &ListJobs, now: DateTime<Utc>) -> (u64, Vec<JobView>) {
-        let Some(jobs) = self.clusters.get(&q.cluster_id) else {
+        let Some(cluster) = self.clusters.get(&q.cluster_id) else {
             return (0, Vec::new());
         };
         let horizon = crate::time::saturating_sub(now, Duration::days(LIST_WINDOW_DAYS));
-        let mut hits: Vec<&Job> = jobs
-            .values()
-            .filter(|j| j.last_operated_at() >= horizon)
-            .filter(|j| q.status.is_none_or(|s| j.status() == s))
-            .filter(|j| q.transcode_type.is_none_or(|t| j.transcode_type() == t))
-            .filter(|j| {
-                q.keyword
+        let matches = |j: &&Job| {
+            j.last_operated_at() >= horizon
+                && q.status.is_none_or(|s| j.status() == s)
+                && q.transcode_type.is_none_or(|t| j.transcode_type() == t)
+                && q.keyword
                     .as_ref()
                     .is_none_or(|k| k.matches(j.id().as_str(), j.name().as_str()))
-            })
-            .collect();
-        hits.sort_unstable_by_key(|j| (j.created_at(), j.seq()));
-        if q.sort == SortOrder::Desc {
-            hits.reverse();
-        }
-        let total = hits.len();
-        let page = hits
-            .get(q.page.range(total))
-            .unwrap_or_default()
+        };
+        let in_order = cluster
+            .order
             .iter()
-            .map(|j| j.view())
-            .collect();
-        (total as u64, page)
+            .filter_map(|(_, _, id)| cluster.jobs.get(id));
+        let page = q.page.range(usize::MAX);
+        let mut total = 0usize;
+        let mut views = Vec::with_capacity(page.len().min(cluster.jobs.len()));
+        let mut take = |job: &Job| {
+            if page.contains(&total) {
+                views.push(job.view());
+            }
+            total += 1;
+        };
+        match q.sort {
+            SortOrder::Asc => in_order.filter(matches).for_each(&mut take),
+            SortOrder::Desc => in_order.rev().filter(matches).for_each(&mut take),
+        }
+        (total as u64, views)
     }
 
     /// Whether the counters agree with the stored jobs (used by tests).
     pub(crate) fn counts_hold(&self) -> bool {
-        let jobs = self.clusters.values().map(Map::len).sum::<usize>();
+        let jobs = self.clusters.values().map(|c| c.jobs.len()).sum::<usize>();
+        let indexed = self.clusters.values().all(|c| {
+            c.order.len() == c.jobs.len()
+                && c.order.iter().all(|(at, seq, id)| {
+                    c.jobs
+                        .get(id)
+                        .is_some_and(|j| (j.created_at(), j.seq()) == (*at, *seq))
+                })
+        });
         let running = self
             .clusters
             .values()
-            .flat_map(Map::values)
+            .flat_map(|c| c.jobs.values())
             .filter(|j| j.status() == super::types::JobStatus::Running)
             .count();
-        jobs == self.jobs as usize && running == self.running as usize
+        indexed && jobs == self.jobs as usize && running == self.running as usize
     }
 }

@@ -2,10 +2,12 @@
 //! catalogue of them (part of [`Config`](crate::Config)).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::job::TemplateChoice;
 use super::types::{TranscodeType, VideoCodec};
 use crate::ids::TemplateId;
 
@@ -65,6 +67,9 @@ pub struct Template {
 #[serde(try_from = "Vec<Template>", into = "Vec<Template>")]
 pub struct TemplateCatalogue {
     by_id: BTreeMap<TemplateId, Template>,
+    /// What a job keeps of each template, made once and shared by every job that chooses
+    /// it (a pointer per job instead of a copy of the id and name).
+    choices: BTreeMap<TemplateId, Arc<TemplateChoice>>,
 }
 
 impl TemplateCatalogue {
@@ -84,7 +89,7 @@ impl TemplateCatalogue {
                 return Err(DuplicateTemplate(id));
             }
         }
-        Ok(Self { by_id })
+        Ok(Self::from_map(by_id))
     }
 
     /// The template with this id.
@@ -95,6 +100,26 @@ impl TemplateCatalogue {
     /// ```
     pub fn get(&self, id: &str) -> Option<&Template> {
         self.by_id.get(id)
+    }
+
+    fn from_map(by_id: BTreeMap<TemplateId, Template>) -> Self {
+        let choices = by_id
+            .iter()
+            .map(|(id, t)| {
+                let choice = TemplateChoice {
+                    id: id.clone(),
+                    name: t.name.clone(),
+                    transcode_type: t.transcode_type,
+                };
+                (id.clone(), Arc::new(choice))
+            })
+            .collect();
+        Self { by_id, choices }
+    }
+
+    /// The shared choice of the template with this id, as jobs keep it.
+    pub(crate) fn choice(&self, id: &str) -> Option<&Arc<TemplateChoice>> {
+        self.choices.get(id)
     }
 
     /// Every template, by id.
@@ -230,9 +255,7 @@ impl Default for TemplateCatalogue {
                 1_700_000_060,
             ),
         ];
-        Self {
-            by_id: presets.into_iter().flatten().collect(),
-        }
+        Self::from_map(presets.into_iter().flatten().collect())
     }
 }
 
