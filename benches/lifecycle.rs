@@ -147,8 +147,14 @@ fn memory_report() {
     let (mut engine, _, ids) = engine_with_jobs(1000);
     let id = ids.first().cloned().unwrap_or_default();
     let params = [("ClusterId", CLUSTER), ("JobId", id.as_str())];
+    // Counted in the steady state: the first call sizes the engine's reused buffers.
+    let _ = engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, t0());
     let (get_allocs, reply) =
         allocations_during(|| engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, t0()));
+    let (start_allocs, _) =
+        allocations_during(|| engine.handle_rpc("1001", "StartEdgeTranscodeJob", &params, t0()));
+    let (stop_allocs, _) =
+        allocations_during(|| engine.handle_rpc("1001", "StopEdgeTranscodeJob", &params, t0()));
     let (floor_allocs, _) = allocations_during(|| {
         let owned: Vec<(String, String)> = params
             .iter()
@@ -161,7 +167,8 @@ fn memory_report() {
         "memory: {per_job:.0} bytes per stored job, {per_task:.0} bytes per stored task (100,000 of each)"
     );
     println!(
-        "allocations: handle_rpc GetEdgeTranscodeJob {get_allocs} (floor: parse to strings + body {floor_allocs})"
+        "allocations: handle_rpc GetEdgeTranscodeJob {get_allocs} (floor: parse to strings + body {floor_allocs}); \
+         StartEdgeTranscodeJob {start_allocs}, StopEdgeTranscodeJob {stop_allocs} (body and the reply's copy of the event)"
     );
 }
 

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Map;
+use crate::edge::response::{DeleteBody, GetJobBody, JobIdBody};
 use crate::edge::{
     CreateEdgeTranscodeJobRequest, DeleteEdgeTranscodeJobRequest, DeleteResponse, EdgeEvent,
     EdgeLimits, EdgeStore, GetEdgeTranscodeJobRequest, GetEdgeTranscodeTemplateRequest,
@@ -56,6 +57,11 @@ impl Access {
     /// assert!(!Access::Only(Default::default()).allows(&"1".try_into().unwrap()));
     /// ```
     pub fn allows(&self, account: &AccountId) -> bool {
+        self.allows_text(account.as_str())
+    }
+
+    /// [`Access::allows`] for an account id's text.
+    fn allows_text(&self, account: &str) -> bool {
         match self {
             Self::Everyone => true,
             Self::Only(accounts) => accounts.contains(account),
@@ -376,6 +382,8 @@ pub struct Engine {
     pub(crate) callbacks: Vec<Callback>,
     /// The wire's rate counters: transient, so neither compared nor snapshotted.
     pub(crate) throttle: Counters,
+    /// Where the wire draws request ids, reused from call to call.
+    request_id: String,
 }
 
 impl Engine {
@@ -405,6 +413,7 @@ impl Engine {
             events: Vec::new(),
             callbacks: Vec::new(),
             throttle: Counters::default(),
+            request_id: String::with_capacity(64),
         }
     }
 
@@ -488,6 +497,7 @@ impl Engine {
             events: Vec::new(),
             callbacks: Vec::new(),
             throttle: Counters::default(),
+            request_id: String::with_capacity(64),
         }
     }
 
@@ -524,9 +534,9 @@ impl Engine {
     /// assert_eq!(engine.snapshot().requests_answered, 1);
     /// ```
     pub fn next_request_id(&mut self) -> String {
-        let id = self.ids.generate(IdKind::Request, self.requests_answered);
-        self.requests_answered = self.requests_answered.wrapping_add(1);
-        id
+        let seq = self.requests_answered;
+        self.requests_answered = seq.wrapping_add(1);
+        self.ids.generate(IdKind::Request, seq)
     }
 
     /// A refusal: the error with a fresh request id and the configured host id.
@@ -578,13 +588,7 @@ impl Engine {
     }
 
     fn check_edge_access(&self, account: &AccountId) -> Result<(), ApiError> {
-        if self.config.edge_access.allows(account) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden {
-                service: "edge transcoding",
-            })
-        }
+        edge_access(&self.config, account.as_str())
     }
 
     /// Plans a change against the account's edge store (an empty one if it has none yet).
@@ -624,10 +628,7 @@ impl Engine {
         self.check_edge_access(account)?;
         // An account without resources has no job to find.
         let Some(a) = self.state.accounts.get_mut(account) else {
-            return Err(ApiError::JobNotFound {
-                cluster_id: key.cluster_id.to_owned(),
-                job_id: key.job_id.to_owned(),
-            });
+            return Err(key.not_found());
         };
         let event = change(&mut a.edge, &self.config)?;
         let job_id = event.job_id().clone();
@@ -637,6 +638,86 @@ impl Engine {
             change: Change::Edge(event),
         });
         Ok(job_id)
+    }
+
+    /// GetEdgeTranscodeJob for the wire: the body is written straight from the stored job,
+    /// the request id straight into the body, so the call allocates nothing but the body.
+    pub(crate) fn get_edge_transcode_job_body(
+        &mut self,
+        account: &str,
+        key: Result<JobKey<'_>, ApiError>,
+    ) -> Result<String, Rejection> {
+        let (state, config) = (&self.state, &self.config);
+        let found = key.and_then(|key| {
+            edge_access(config, account)?;
+            match state.accounts.get(account) {
+                Some(a) => a.edge.job(key),
+                None => Err(key.not_found()),
+            }
+        });
+        let written = match found {
+            Ok(job) => {
+                let seq = self.requests_answered;
+                self.requests_answered = seq.wrapping_add(1);
+                self.request_id.clear();
+                self.ids
+                    .generate_into(IdKind::Request, seq, &mut self.request_id);
+                let body = GetJobBody {
+                    job: job.body(),
+                    request_id: &self.request_id,
+                };
+                write_body(&body, job.body_len())
+            }
+            Err(error) => Err(error),
+        };
+        written.map_err(|error| self.refuse(error))
+    }
+
+    /// Start, Stop or Delete of an edge job for the wire: the typed operation, answered with
+    /// a body written in place.
+    pub(crate) fn change_edge_transcode_job_body(
+        &mut self,
+        change: KeyChange,
+        account: &str,
+        key: Result<JobKey<'_>, ApiError>,
+        now: DateTime<Utc>,
+    ) -> Result<String, Rejection> {
+        let outcome = key.and_then(|key| {
+            // The account as stored, so the event shares its id; an account with no resources
+            // yet has no job to change.
+            match self.state.accounts.get_key_value(account) {
+                Some((owner, _)) => {
+                    let owner = owner.clone();
+                    self.change_edge_job(&owner, key, now, |store, config| {
+                        change.run(store, config, key, now)
+                    })
+                }
+                None => {
+                    edge_access(&self.config, account)?;
+                    Err(key.not_found())
+                }
+            }
+        });
+        self.advance(now);
+        let written = outcome.and_then(|job_id| {
+            let seq = self.requests_answered;
+            self.requests_answered = seq.wrapping_add(1);
+            self.request_id.clear();
+            self.ids
+                .generate_into(IdKind::Request, seq, &mut self.request_id);
+            let request_id = self.request_id.as_str();
+            match change {
+                KeyChange::Delete => write_body(&DeleteBody { request_id }, 64),
+                KeyChange::Start | KeyChange::Stop => write_body(
+                    &JobIdBody {
+                        job_id: &job_id,
+                        request_id,
+                    },
+                    64 + job_id.as_str().len(),
+                ),
+            }
+        });
+        written.map_err(|error| self.refuse(error))
     }
 
     /// CreateEdgeTranscodeJob: a new job, not started.
@@ -821,7 +902,7 @@ impl Engine {
             |engine| {
                 let key = req.key()?;
                 engine.change_edge_job(account, key, now, |store, config| {
-                    store.start(key, config.edge_limits.max_running_jobs, now)
+                    KeyChange::Start.run(store, config, key, now)
                 })
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
@@ -851,7 +932,9 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account, key, now, |store, _| store.stop(key, now))
+                engine.change_edge_job(account, key, now, |store, config| {
+                    KeyChange::Stop.run(store, config, key, now)
+                })
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
@@ -880,7 +963,9 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account, key, now, |store, _| store.delete(key))
+                engine.change_edge_job(account, key, now, |store, config| {
+                    KeyChange::Delete.run(store, config, key, now)
+                })
             },
             |_, request_id| DeleteResponse { request_id },
         )
@@ -1380,4 +1465,50 @@ impl Engine {
             },
         )
     }
+}
+
+/// The three edge calls that name a job and change it, and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyChange {
+    Start,
+    Stop,
+    Delete,
+}
+
+impl KeyChange {
+    fn run(
+        self,
+        store: &mut EdgeStore,
+        config: &Config,
+        key: JobKey<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<EdgeEvent, ApiError> {
+        match self {
+            Self::Start => store.start(key, config.edge_limits.max_running_jobs, now),
+            Self::Stop => store.stop(key, now),
+            Self::Delete => store.delete(key),
+        }
+    }
+}
+
+fn edge_access(config: &Config, account: &str) -> Result<(), ApiError> {
+    if config.edge_access.allows_text(account) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden {
+            service: "edge transcoding",
+        })
+    }
+}
+
+/// A reply body, written once into a buffer of about the right size.
+fn write_body<T: Serialize>(body: &T, capacity: usize) -> Result<String, ApiError> {
+    let mut out = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut out, body).map_err(|e| ApiError::InternalError {
+        detail: format!("the reply could not be written: {e}").into(),
+    })?;
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).map_err(|e| ApiError::InternalError {
+        detail: format!("the reply is not UTF-8: {e}").into(),
+    })
 }

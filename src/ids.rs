@@ -8,7 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The longest id accepted, in bytes. Alibaba's ids are 32–36 characters; the bound keeps
 /// room for embedders' own schemes while refusing megabyte-long "ids".
@@ -44,12 +44,7 @@ macro_rules! id_type {
         #[serde(try_from = "String")]
         pub struct $name(Arc<str>);
 
-        // Written as the plain string it is, without a copy on the way.
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&self.0)
-            }
-        }
+        serialize_as_str!($name);
 
         impl $name {
             /// The id as text.
@@ -238,7 +233,7 @@ impl IdGenerator for SeededIds {
         let bits = self.bits(kind, seq);
         match kind {
             // Job ids in the docs are 32 lower-case hex digits.
-            IdKind::Job => push_hex(out, bits, 32, LOWER),
+            IdKind::Job => push_hex(out, bits, LOWER),
             // Task ids are lower-case UUIDs, request ids upper-case GUIDs.
             IdKind::Task => push_uuid(out, bits, LOWER),
             IdKind::Request => push_uuid(out, bits, UPPER),
@@ -249,28 +244,39 @@ impl IdGenerator for SeededIds {
 const LOWER: &[u8; 16] = b"0123456789abcdef";
 const UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Appends the low `digits` nibbles of `bits` as hex, most significant first (no `format!`:
-/// request ids are drawn on every call, and this keeps them off the heap).
-fn push_hex(out: &mut String, bits: u128, digits: u32, alphabet: &[u8; 16]) {
-    for i in (0..digits).rev() {
-        let nibble = ((bits >> (4 * i)) & 0xf) as usize;
-        out.push(char::from(alphabet.get(nibble).copied().unwrap_or(b'0')));
-    }
+/// Appends 32 hex digits of `bits`, most significant first.
+fn push_hex(out: &mut String, bits: u128, alphabet: &[u8; 16]) {
+    push_shaped(out, bits, alphabet, &[32]);
 }
 
 /// Appends 128 bits as a version-4-shaped UUID (8-4-4-4-12).
 fn push_uuid(out: &mut String, bits: u128, alphabet: &[u8; 16]) {
     // Force the version (4) and variant (10xx) nibbles so the text is a well-formed UUID.
     let bits = (bits & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    push_hex(out, bits >> 96, 8, alphabet);
-    out.push('-');
-    push_hex(out, bits >> 80, 4, alphabet);
-    out.push('-');
-    push_hex(out, bits >> 64, 4, alphabet);
-    out.push('-');
-    push_hex(out, bits >> 48, 4, alphabet);
-    out.push('-');
-    push_hex(out, bits, 12, alphabet);
+    push_shaped(out, bits, alphabet, &[8, 4, 4, 4, 12]);
+}
+
+/// Appends the 32 nibbles of `bits` as hex in groups of `groups` digits joined by `-`,
+/// built on the stack and appended at once (no `format!`: a request id is drawn on every
+/// call, and this keeps it off the heap).
+fn push_shaped(out: &mut String, bits: u128, alphabet: &[u8; 16], groups: &[usize]) {
+    let mut text = [b'-'; 36];
+    let mut at = 0;
+    let mut nibble = 32u32;
+    for (i, &group) in groups.iter().enumerate() {
+        if i > 0 {
+            at += 1; // the dash already there
+        }
+        for _ in 0..group {
+            nibble = nibble.saturating_sub(1);
+            let digit = ((bits >> (4 * nibble)) & 0xf) as usize;
+            if let (Some(slot), Some(&c)) = (text.get_mut(at), alphabet.get(digit)) {
+                *slot = c;
+            }
+            at += 1;
+        }
+    }
+    out.push_str(std::str::from_utf8(text.get(..at).unwrap_or_default()).unwrap_or_default());
 }
 
 /// SplitMix64: a fixed, well-mixed function of its input (Steele, Lea, Flood 2014).

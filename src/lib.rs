@@ -71,6 +71,18 @@
     clippy::indexing_slicing
 )]
 
+/// Serializes a text newtype as the plain string its `as_str` gives, without the copy that
+/// `#[serde(into = "String")]` would make on every reply.
+macro_rules! serialize_as_str {
+    ($type:ty) => {
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
 #[cfg(feature = "auth")]
 pub mod auth;
 mod check;

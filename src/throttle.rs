@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Map;
-use crate::ids::AccountId;
 
 /// How many calls one account may make per window.
 ///
@@ -81,9 +80,11 @@ pub(crate) enum Family {
 }
 
 /// The counters: per account and family, the current window and the calls counted in it.
+/// Keyed by account alone, so a known caller is found by the text of its id, without
+/// building one.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Counters {
-    windows: Map<(AccountId, Family), (i64, u32)>,
+    windows: Map<Box<str>, [(i64, u32); 2]>,
 }
 
 impl Counters {
@@ -91,7 +92,7 @@ impl Counters {
     pub(crate) fn admit(
         &mut self,
         limits: &Throttle,
-        account: &AccountId,
+        account: &str,
         family: Family,
         now: DateTime<Utc>,
     ) -> bool {
@@ -103,10 +104,19 @@ impl Counters {
             return true;
         };
         let window = now.timestamp().div_euclid(i64::from(rate.per_secs.max(1)));
-        let entry = self
-            .windows
-            .entry((account.clone(), family))
-            .or_insert((window, 0));
+        let windows = match self.windows.get_mut(account) {
+            Some(windows) => windows,
+            None => self
+                .windows
+                .entry(account.into())
+                // No window yet for either family (their windows differ in length).
+                .or_insert([(i64::MIN, 0); 2]),
+        };
+        let [edge, pull_to_push] = windows;
+        let entry = match family {
+            Family::Edge => edge,
+            Family::PullToPush => pull_to_push,
+        };
         // Only a later window starts a new count: a call stamped earlier (a clock that went
         // back) counts in the current window rather than reopening it.
         if window > entry.0 {
@@ -135,12 +145,12 @@ mod tests {
             }),
         };
         let mut c = Counters::default();
-        let a = AccountId::try_from("1").unwrap();
+        let a = "1";
         let t = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
-        assert!(c.admit(&limits, &a, Family::PullToPush, t(100)));
-        assert!(c.admit(&limits, &a, Family::PullToPush, t(105)));
-        assert!(!c.admit(&limits, &a, Family::PullToPush, t(109)));
-        assert!(c.admit(&limits, &a, Family::Edge, t(109)), "edge is off");
-        assert!(c.admit(&limits, &a, Family::PullToPush, t(110)));
+        assert!(c.admit(&limits, a, Family::PullToPush, t(100)));
+        assert!(c.admit(&limits, a, Family::PullToPush, t(105)));
+        assert!(!c.admit(&limits, a, Family::PullToPush, t(109)));
+        assert!(c.admit(&limits, a, Family::Edge, t(109)), "edge is off");
+        assert!(c.admit(&limits, a, Family::PullToPush, t(110)));
     }
 }

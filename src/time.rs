@@ -4,7 +4,7 @@
 //! a date that exists (no 30 February, no leap second `:60`). Anything else is refused rather
 //! than guessed at, because a client that sends `+08:00` believes it sent local time.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 /// Parses `yyyy-MM-ddTHH:mm:ssZ` (UTC, whole seconds).
 ///
@@ -65,6 +65,20 @@ pub fn parse_utc(text: &str) -> Result<DateTime<Utc>, &'static str> {
 /// assert_eq!(format_utc(&chrono::DateTime::<chrono::Utc>::MAX_UTC), "9999-12-31T23:59:59Z");
 /// ```
 pub fn format_utc(time: &DateTime<Utc>) -> String {
+    utc_text(time).as_str().to_owned()
+}
+
+/// A printed time, on the stack: the wire writes it without a heap allocation.
+pub(crate) struct UtcText([u8; 20]);
+
+impl UtcText {
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// `yyyy-MM-ddTHH:mm:ssZ` of `time`, clamped to the years 0000–9999 (see [`format_utc`]).
+pub(crate) fn utc_text(time: &DateTime<Utc>) -> UtcText {
     let first = NaiveDate::from_ymd_opt(0, 1, 1).map(|d| d.and_time(NaiveTime::MIN).and_utc());
     let last = NaiveDate::from_ymd_opt(9999, 12, 31)
         .and_then(|d| d.and_hms_opt(23, 59, 59))
@@ -76,7 +90,26 @@ pub fn format_utc(time: &DateTime<Utc>) -> String {
     if let Some(last) = last {
         shown = shown.min(last);
     }
-    shown.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let mut text = *b"0000-00-00T00:00:00Z";
+    let year = u32::try_from(shown.year()).unwrap_or_default();
+    for (at, value, digits) in [
+        (0, year, 4),
+        (5, shown.month(), 2),
+        (8, shown.day(), 2),
+        (11, shown.hour(), 2),
+        (14, shown.minute(), 2),
+        (17, shown.second(), 2),
+    ] {
+        let mut rest = value;
+        for i in (at..at + digits).rev() {
+            if let Some(slot) = text.get_mut(i) {
+                // `rest % 10` is a single digit, so the cast cannot truncate.
+                *slot = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+        }
+    }
+    UtcText(text)
 }
 
 /// `time + delta`, or the last representable time if that would overflow.
@@ -119,7 +152,7 @@ pub mod wire {
     /// assert_eq!(serde_json::to_string(&At(t)).unwrap(), "\"2023-07-24T16:44:55Z\"");
     /// ```
     pub fn serialize<S: Serializer>(time: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::format_utc(time))
+        s.serialize_str(super::utc_text(time).as_str())
     }
 
     /// Reads a time in the strict wire format.

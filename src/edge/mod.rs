@@ -7,7 +7,7 @@
 
 mod job;
 mod request;
-mod response;
+pub(crate) mod response;
 mod store;
 mod template;
 mod types;

@@ -184,6 +184,14 @@ impl<'a> JobKey<'a> {
         check.finish(key)
     }
 
+    /// `JobNotFound` for this key.
+    pub(crate) fn not_found(self) -> ApiError {
+        ApiError::JobNotFound {
+            cluster_id: self.cluster_id.to_owned(),
+            job_id: self.job_id.to_owned(),
+        }
+    }
+
     fn to_ref(self) -> Option<JobRef> {
         Some(JobRef {
             cluster_id: ClusterId::try_from(self.cluster_id).ok()?,

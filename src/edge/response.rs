@@ -19,7 +19,7 @@ use crate::stream_url::StreamUrl;
 /// let job: JobView = serde_json::from_str(json).unwrap();
 /// assert!(job.last_start_at.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct JobView {
     /// When the job was created.
@@ -58,6 +58,81 @@ pub struct JobView {
     pub transcode_type: TranscodeType,
 }
 
+impl JobView {
+    fn as_body(&self) -> JobViewBody<'_> {
+        JobViewBody {
+            create_time: self.create_time,
+            job_id: &self.job_id,
+            last_start_at: self.last_start_at,
+            last_stop_at: self.last_stop_at,
+            name: &self.name,
+            status: self.status,
+            stream_input: &self.stream_input,
+            stream_output: &self.stream_output,
+            template_id: &self.template_id,
+            template_name: &self.template_name,
+            transcode_type: self.transcode_type,
+        }
+    }
+}
+
+impl Serialize for JobView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_body().serialize(s)
+    }
+}
+
+/// A job as written on the wire, borrowed: the one definition of the `Job` object, which
+/// [`JobView`] and the wire's in-place replies both serialize through.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct JobViewBody<'a> {
+    #[serde(with = "crate::time::wire")]
+    pub(crate) create_time: DateTime<Utc>,
+    pub(crate) job_id: &'a JobId,
+    #[serde(
+        with = "crate::time::wire::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub(crate) last_start_at: Option<DateTime<Utc>>,
+    #[serde(
+        with = "crate::time::wire::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub(crate) last_stop_at: Option<DateTime<Utc>>,
+    pub(crate) name: &'a JobName,
+    pub(crate) status: JobStatus,
+    pub(crate) stream_input: &'a StreamUrl,
+    pub(crate) stream_output: &'a StreamUrl,
+    pub(crate) template_id: &'a TemplateId,
+    pub(crate) template_name: &'a str,
+    #[serde(rename = "Type")]
+    pub(crate) transcode_type: TranscodeType,
+}
+
+/// The body of GetEdgeTranscodeJob, borrowed: `{"Job":{…},"RequestId"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct GetJobBody<'a> {
+    pub(crate) job: JobViewBody<'a>,
+    pub(crate) request_id: &'a str,
+}
+
+/// The body of Create, Update, Start and Stop, borrowed: `{"JobId","RequestId"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct JobIdBody<'a> {
+    pub(crate) job_id: &'a JobId,
+    pub(crate) request_id: &'a str,
+}
+
+/// The body of Delete, borrowed: `{"RequestId"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct DeleteBody<'a> {
+    pub(crate) request_id: &'a str,
+}
+
 /// The reply of Create, Update, Start and Stop: `{"JobId","RequestId"}`.
 ///
 /// ```
@@ -65,13 +140,23 @@ pub struct JobView {
 /// let r = JobIdResponse { job_id: "j1".try_into().unwrap(), request_id: "R1".into() };
 /// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"JobId":"j1","RequestId":"R1"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct JobIdResponse {
     /// The job.
     pub job_id: JobId,
     /// The request id.
     pub request_id: String,
+}
+
+impl Serialize for JobIdResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        JobIdBody {
+            job_id: &self.job_id,
+            request_id: &self.request_id,
+        }
+        .serialize(s)
+    }
 }
 
 /// The reply of Delete: `{"RequestId"}`.
@@ -81,11 +166,20 @@ pub struct JobIdResponse {
 /// let r = DeleteResponse { request_id: "R1".into() };
 /// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"RequestId":"R1"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteResponse {
     /// The request id.
     pub request_id: String,
+}
+
+impl Serialize for DeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        DeleteBody {
+            request_id: &self.request_id,
+        }
+        .serialize(s)
+    }
 }
 
 /// The reply of GetEdgeTranscodeJob: `{"Job":{…},"RequestId"}`.
@@ -98,13 +192,23 @@ pub struct DeleteResponse {
 /// let r: GetJobResponse = serde_json::from_str(body).unwrap();
 /// assert_eq!(r.job.status.as_str(), "1");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GetJobResponse {
     /// The job.
     pub job: JobView,
     /// The request id.
     pub request_id: String,
+}
+
+impl Serialize for GetJobResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        GetJobBody {
+            job: self.job.as_body(),
+            request_id: &self.request_id,
+        }
+        .serialize(s)
+    }
 }
 
 /// The `JobList` wrapper of ListEdgeTranscodeJob: `{"Job":[…]}`.

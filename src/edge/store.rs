@@ -204,10 +204,7 @@ fn template_choice(
 }
 
 fn not_found(key: JobKey<'_>) -> ApiError {
-    ApiError::JobNotFound {
-        cluster_id: key.cluster_id.to_owned(),
-        job_id: key.job_id.to_owned(),
-    }
+    key.not_found()
 }
 
 /// The key of a job an event names.

@@ -19,6 +19,7 @@ pub use self::action::ACTIONS;
 // The strategies read which parameters each action takes.
 pub(crate) use self::action::Action;
 pub use self::params::{API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
+use crate::engine::KeyChange;
 use crate::error::{ApiError, Rejection};
 use crate::ids::AccountId;
 use crate::pull_to_push::Callback;
@@ -221,27 +222,40 @@ impl Engine {
             Err(error) => return Err(self.refuse(error)),
         };
         self.advance(now);
-        let (fields, form) = params::fields(params, action);
-        let account = &account;
+        // The general path: the parameters become the typed request, which the typed
+        // operation runs; its reply is serialized.
         macro_rules! run {
             ($method:ident, |$r:ident| $check:expr) => {{
+                let account = match AccountId::try_from(account) {
+                    Ok(account) => account,
+                    Err(reason) => return Err(self.refuse(ApiError::invalid("AccountId", reason))),
+                };
+                let (fields, form) = params::fields(params, action);
                 match request(fields, form, |$r| $check) {
                     Ok(req) => self
-                        .$method(account, &req, now)
+                        .$method(&account, &req, now)
                         .and_then(|reply| self.render(&reply)),
                     Err(error) => Err(self.refuse(error)),
                 }
             }};
         }
+        // The calls that only name a job read their two parameters in place and write their
+        // body from the stored job: no request, no response struct, no copies.
+        let key = || params::job_key(params);
         match action {
+            Action::GetEdgeTranscodeJob => self.get_edge_transcode_job_body(account, key()),
+            Action::StartEdgeTranscodeJob => {
+                self.change_edge_transcode_job_body(KeyChange::Start, account, key(), now)
+            }
+            Action::StopEdgeTranscodeJob => {
+                self.change_edge_transcode_job_body(KeyChange::Stop, account, key(), now)
+            }
+            Action::DeleteEdgeTranscodeJob => {
+                self.change_edge_transcode_job_body(KeyChange::Delete, account, key(), now)
+            }
             Action::CreateEdgeTranscodeJob => {
                 run!(create_edge_transcode_job, |r| {
                     crate::edge::CreateEdgeTranscodeJobRequest::validate_all(r)
-                })
-            }
-            Action::GetEdgeTranscodeJob => {
-                run!(get_edge_transcode_job, |r| {
-                    crate::edge::GetEdgeTranscodeJobRequest::validate_all(r)
                 })
             }
             Action::ListEdgeTranscodeJob => {
@@ -252,21 +266,6 @@ impl Engine {
             Action::UpdateEdgeTranscodeJob => {
                 run!(update_edge_transcode_job, |r| {
                     crate::edge::UpdateEdgeTranscodeJobRequest::validate_all(r)
-                })
-            }
-            Action::StartEdgeTranscodeJob => {
-                run!(start_edge_transcode_job, |r| {
-                    crate::edge::StartEdgeTranscodeJobRequest::validate_all(r)
-                })
-            }
-            Action::StopEdgeTranscodeJob => {
-                run!(stop_edge_transcode_job, |r| {
-                    crate::edge::StopEdgeTranscodeJobRequest::validate_all(r)
-                })
-            }
-            Action::DeleteEdgeTranscodeJob => {
-                run!(delete_edge_transcode_job, |r| {
-                    crate::edge::DeleteEdgeTranscodeJobRequest::validate_all(r)
                 })
             }
             Action::GetEdgeTranscodeTemplate => {
@@ -319,13 +318,13 @@ impl Engine {
 
     /// The gateway's checks, in its order; a refusal here changes nothing but the request
     /// counter.
-    fn gateway(
+    fn gateway<'a>(
         &mut self,
-        account: &str,
+        account: &'a str,
         action: &str,
         params: &[(&str, &str)],
         now: DateTime<Utc>,
-    ) -> Result<(Action, AccountId), ApiError> {
+    ) -> Result<(Action, &'a str), ApiError> {
         params::check_bounds(params)?;
         let named = match action {
             "" => params::single(params, "Action")?.unwrap_or_default(),
@@ -338,11 +337,10 @@ impl Engine {
         if params::single(params, "Version")?.is_some_and(|v| v != API_VERSION) {
             return Err(ApiError::InvalidVersion);
         }
-        let account = AccountId::try_from(account)
-            .map_err(|reason| ApiError::invalid("AccountId", reason))?;
+        crate::ids::check_id(account).map_err(|reason| ApiError::invalid("AccountId", reason))?;
         if !self
             .throttle
-            .admit(&self.config.throttle, &account, action.family(), now)
+            .admit(&self.config.throttle, account, action.family(), now)
         {
             return Err(ApiError::Throttled);
         }

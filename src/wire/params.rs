@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::action::{Action, Kind};
+use crate::edge::JobKey;
 use crate::error::{ApiError, Detail};
 
 /// The most parameters one call may carry. The largest action reads 14, and a signed
@@ -58,6 +59,20 @@ pub(crate) fn single<'a>(
         return Err(ApiError::invalid(name, "must be sent only once"));
     }
     Ok(first)
+}
+
+/// `ClusterId` and `JobId` read in place, for the calls that only name a job, with the
+/// precedence of every action (see [`fields`] and the request's own checks): a parameter
+/// missing or empty, then one sent twice, then one of the wrong shape.
+pub(crate) fn job_key<'a>(params: &[(&str, &'a str)]) -> Result<JobKey<'a>, ApiError> {
+    let cluster_id = single(params, "ClusterId");
+    let job_id = single(params, "JobId");
+    for (name, value) in [("ClusterId", &cluster_id), ("JobId", &job_id)] {
+        if matches!(value, Ok(None | Some(""))) {
+            return Err(ApiError::missing(name));
+        }
+    }
+    JobKey::read(cluster_id?, job_id?)
 }
 
 /// A decimal integer: an optional sign, then one or more ASCII digits, within 64 bits.
