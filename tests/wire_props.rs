@@ -2902,3 +2902,20 @@ fn snapshots_serialize_after_wire_calls() {
     let (status, _) = handle.join().unwrap();
     assert_eq!(status, 200);
 }
+
+// ---- printed times ------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// The wire prints times by hand (no allocation); what it prints is what chrono's own
+    /// formatting prints, for every time in the years 0000–9999 (outside, it clamps).
+    #[test]
+    fn printed_times_agree_with_chrono(secs in -62_167_219_200i64..253_402_300_800i64, nanos in 0u32..1_000_000_000) {
+        let time = DateTime::<Utc>::from_timestamp(secs, nanos).unwrap();
+        prop_assert_eq!(
+            live_lifecycle::time::format_utc(&time),
+            time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        );
+    }
+}
