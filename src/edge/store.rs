@@ -4,7 +4,6 @@
 //! [`EdgeEvent`] it made; a replay applies the same events through the same methods. So a
 //! refused call changes nothing, and a replay reproduces the state exactly.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -96,14 +95,11 @@ pub enum EdgeEvent {
     },
 }
 
-/// One cluster's jobs: by id, and in List order.
+/// One cluster's jobs by id, with the cluster's own id (which events share).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Cluster {
     id: ClusterId,
     jobs: Map<JobId, Job>,
-    /// Every job by (creation time, creation sequence): List walks this instead of sorting.
-    /// Both keys are fixed at creation, so only Create and Delete touch it.
-    order: BTreeSet<(DateTime<Utc>, u64, JobId)>,
 }
 
 impl Cluster {
@@ -111,13 +107,10 @@ impl Cluster {
         Self {
             id,
             jobs: Map::default(),
-            order: BTreeSet::new(),
         }
     }
 
     fn insert(&mut self, job: Job) {
-        self.order
-            .insert((job.created_at(), job.seq(), job.id().clone()));
         self.jobs.insert(job.id().clone(), job);
     }
 }
@@ -137,8 +130,7 @@ impl EdgeEvent {
 
 /// One account's jobs, by cluster then id, with the counts the quotas need.
 ///
-/// Serialized as `{"clusters":{cluster:{job id:job}},"jobs":n,"running":n}`; the List order
-/// is rebuilt on load.
+/// Serialized as `{"clusters":{cluster:{job id:job}},"jobs":n,"running":n}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(from = "StoreData")]
 pub(crate) struct EdgeStore {
@@ -354,11 +346,7 @@ impl EdgeStore {
             cluster_id: cluster.id.clone(),
             job_id: job.id().clone(),
         };
-        if let Some(job) = cluster.jobs.remove(key.job_id) {
-            cluster
-                .order
-                .remove(&(job.created_at(), job.seq(), job.id().clone()));
-        }
+        cluster.jobs.remove(key.job_id);
         if cluster.jobs.is_empty() {
             self.clusters.remove(key.cluster_id);
         }
@@ -416,8 +404,9 @@ impl EdgeStore {
             .for_each(|job| job.share_template(catalogue));
     }
 
-    /// The matching jobs of one cluster (count of all matches, and the requested page), in
-    /// creation order from the index: no sort, and only the page is copied out.
+    /// The matching jobs of one cluster (count of all matches, and the requested page) in
+    /// creation order: the matches are partitioned around the page and only the page is
+    /// sorted, so every page costs the same (see [`Page::pick`](super::types::Page)).
     pub(crate) fn list(&self, q: &ListJobs, now: DateTime<Utc>) -> (u64, Vec<JobView>) {
         let Some(cluster) = self.clusters.get(&q.cluster_id) else {
             return (0, Vec::new());
@@ -431,43 +420,33 @@ impl EdgeStore {
                     .as_ref()
                     .is_none_or(|k| k.matches(j.id().as_str(), j.name().as_str()))
         };
-        let in_order = cluster
-            .order
+        let mut hits: Vec<&Job> = cluster.jobs.values().filter(matches).collect();
+        let key = |j: &&Job| (j.created_at(), j.seq());
+        let views = q
+            .page
+            .pick(&mut hits, |a, b| match q.sort {
+                SortOrder::Asc => key(a).cmp(&key(b)),
+                SortOrder::Desc => key(b).cmp(&key(a)),
+            })
             .iter()
-            .filter_map(|(_, _, id)| cluster.jobs.get(id));
-        let page = q.page.range(usize::MAX);
-        let mut total = 0usize;
-        let mut views = Vec::with_capacity(page.len().min(cluster.jobs.len()));
-        let mut take = |job: &Job| {
-            if page.contains(&total) {
-                views.push(job.view());
-            }
-            total += 1;
-        };
-        match q.sort {
-            SortOrder::Asc => in_order.filter(matches).for_each(&mut take),
-            SortOrder::Desc => in_order.rev().filter(matches).for_each(&mut take),
-        }
-        (total as u64, views)
+            .map(|j| j.view())
+            .collect();
+        (hits.len() as u64, views)
     }
 
     /// Whether the counters agree with the stored jobs (used by tests).
     pub(crate) fn counts_hold(&self) -> bool {
         let jobs = self.clusters.values().map(|c| c.jobs.len()).sum::<usize>();
-        let indexed = self.clusters.values().all(|c| {
-            c.order.len() == c.jobs.len()
-                && c.order.iter().all(|(at, seq, id)| {
-                    c.jobs
-                        .get(id)
-                        .is_some_and(|j| (j.created_at(), j.seq()) == (*at, *seq))
-                })
-        });
+        let keyed = self
+            .clusters
+            .iter()
+            .all(|(id, c)| *id == c.id && c.jobs.iter().all(|(id, j)| id == j.id()));
         let running = self
             .clusters
             .values()
             .flat_map(|c| c.jobs.values())
             .filter(|j| j.status() == super::types::JobStatus::Running)
             .count();
-        indexed && jobs == self.jobs as usize && running == self.running as usize
+        keyed && jobs == self.jobs as usize && running == self.running as usize
     }
 }

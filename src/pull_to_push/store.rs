@@ -4,8 +4,6 @@
 //! then applied through [`TaskStore::apply`], the one place that writes; replays apply the
 //! same events.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -200,41 +198,10 @@ pub(crate) struct Applied {
 
 /// One account's tasks, with the destinations their live tasks hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "StoreData")]
 pub(crate) struct TaskStore {
     tasks: Map<TaskId, Task>,
     /// DstUrl → the task that pushes there, for every task that has not exited.
     destinations: Map<StreamUrl, TaskId>,
-    /// Every task by (creation time, creation sequence): DescribeLivePullToPushList walks
-    /// this, newest first, instead of sorting. Both keys are fixed at creation, so only
-    /// creation and removal touch it; rebuilt on load.
-    #[serde(skip)]
-    order: BTreeSet<(DateTime<Utc>, u64, TaskId)>,
-}
-
-/// The stored form of a [`TaskStore`].
-#[derive(Deserialize)]
-struct StoreData {
-    tasks: Map<TaskId, Task>,
-    destinations: Map<StreamUrl, TaskId>,
-}
-
-impl From<StoreData> for TaskStore {
-    fn from(data: StoreData) -> Self {
-        let order = data
-            .tasks
-            .values()
-            .map(|t| {
-                let (at, seq) = t.order_key();
-                (at, seq, t.id().clone())
-            })
-            .collect();
-        Self {
-            tasks: data.tasks,
-            destinations: data.destinations,
-            order,
-        }
-    }
 }
 
 fn replay_error(e: ReportError) -> ApiError {
@@ -389,15 +356,12 @@ impl TaskStore {
         Ok(self.find(r)?.view())
     }
 
-    /// The tasks of one region matching every filter, newest first, and the requested page.
+    /// The tasks of one region matching every filter, newest first, and the requested page;
+    /// every page costs the same (see [`Page::pick`](crate::edge::Page)).
     pub(crate) fn list(&self, q: &ListTasks) -> (u64, Vec<TaskView>) {
-        let page = q.page.range(usize::MAX);
-        let mut total = 0usize;
-        let mut views = Vec::with_capacity(page.len().min(self.tasks.len()));
-        self.order
-            .iter()
-            .rev()
-            .filter_map(|(_, _, id)| self.tasks.get(id))
+        let mut hits: Vec<&Task> = self
+            .tasks
+            .values()
             .filter(|t| t.region() == q.region)
             .filter(|t| {
                 q.task_id
@@ -414,13 +378,15 @@ impl TaskStore {
                     .as_deref()
                     .is_none_or(|part| contains_ignoring_case(t.spec().dst_url.as_str(), part))
             })
-            .for_each(|t| {
-                if page.contains(&total) {
-                    views.push(t.view());
-                }
-                total += 1;
-            });
-        (total as u64, views)
+            .collect();
+        // Newest first: partitioned around the page, only the page sorted.
+        let views = q
+            .page
+            .pick(&mut hits, |a, b| b.order_key().cmp(&a.order_key()))
+            .iter()
+            .map(|t| t.view())
+            .collect();
+        (hits.len() as u64, views)
     }
 
     /// The event a stream report makes, `Ok(None)` when it changes nothing (a second fault
@@ -495,8 +461,6 @@ impl TaskStore {
             let after = new.deadline(retention);
             self.destinations
                 .insert(task.spec.dst_url.clone(), task.id.clone());
-            let (created, seq) = new.order_key();
-            self.order.insert((created, seq, task.id.clone()));
             self.tasks.insert(task.id.clone(), new);
             return Ok(Applied {
                 before: None,
@@ -530,8 +494,6 @@ impl TaskStore {
                         detail: "only an exited task past its retention can be removed".into(),
                     });
                 }
-                let (created, seq) = task.order_key();
-                self.order.remove(&(created, seq, id.clone()));
                 self.tasks.remove(id);
                 return Ok(Applied {
                     before,
@@ -555,17 +517,10 @@ impl TaskStore {
         })
     }
 
-    /// Whether the destination and order indexes agree with the tasks (used by tests).
+    /// Whether the destination index agrees with the tasks (used by tests).
     pub(crate) fn counts_hold(&self) -> bool {
         let live: Vec<&Task> = self.tasks.values().filter(|t| !t.is_exited()).collect();
-        let indexed = self.order.len() == self.tasks.len()
-            && self.order.iter().all(|(at, seq, id)| {
-                self.tasks
-                    .get(id)
-                    .is_some_and(|t| t.order_key() == (*at, *seq))
-            });
-        indexed
-            && live.len() == self.destinations.len()
+        live.len() == self.destinations.len()
             && live
                 .iter()
                 .all(|t| self.destinations.get(&t.spec().dst_url) == Some(t.id()))
