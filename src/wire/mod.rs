@@ -6,6 +6,9 @@
 //! caller's account, the rate limit (`Throttling.User`); these are the gateway's checks and
 //! nothing happens when one refuses. Then time passes up to `now`, the parameters become the
 //! typed request (integers, the JSON list of `SourceUrls`), and the typed operation runs.
+//! The calls that only name a job (Get, Start, Stop, DeleteEdgeTranscodeJob) skip the request
+//! struct: they read their two ids in place and write the body from the stored job, so they
+//! allocate nothing but the body; their answers are the typed ones, byte for byte.
 
 mod action;
 mod params;
