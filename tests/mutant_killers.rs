@@ -234,3 +234,62 @@ fn an_optional_wire_time_that_is_present_reads_back() {
     assert_eq!(job.last_start_at, Some(at("2023-07-25T01:02:03Z")));
     assert_eq!(job.last_stop_at, None);
 }
+
+/// A snapshot of one account with one running job, as JSON, and the account.
+fn one_running_job() -> (serde_json::Value, String) {
+    use live_lifecycle::edge::{CreateEdgeTranscodeJobRequest, StartEdgeTranscodeJobRequest};
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T00:00:00Z");
+    let job_id = engine
+        .create_edge_transcode_job(
+            &account(),
+            &CreateEdgeTranscodeJobRequest {
+                cluster_id: Some("c1".into()),
+                name: Some("news".into()),
+                template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+                stream_input: Some("rtmp://in.example.com/live/a".into()),
+                stream_output: Some("rtmp://out.example.com/live/a".into()),
+            },
+            now,
+        )
+        .unwrap()
+        .job_id
+        .to_string();
+    let start = StartEdgeTranscodeJobRequest {
+        cluster_id: Some("c1".into()),
+        job_id: Some(job_id),
+    };
+    engine
+        .start_edge_transcode_job(&account(), &start, now)
+        .unwrap();
+    assert!(engine.state().invariants_hold());
+    let json = serde_json::to_value(engine.snapshot()).unwrap();
+    (json, account().to_string())
+}
+
+fn holds(json: serde_json::Value) -> bool {
+    serde_json::from_value::<live_lifecycle::Snapshot>(json)
+        .unwrap()
+        .state
+        .invariants_hold()
+}
+
+/// Written for `src/edge/store.rs: replace EdgeStore::counts_hold with true` and its `&&`
+/// mutants: a loaded state whose job count or running count disagrees with the jobs it holds
+/// fails the invariants, each disagreement on its own.
+#[test]
+fn edge_store_invariants_notice_each_disagreement() {
+    let (json, acct) = one_running_job();
+    assert!(holds(json.clone()));
+    let edge = |j: &mut serde_json::Value| j["state"]["accounts"][&acct]["edge"].take();
+    for tamper in ["jobs", "running"] {
+        let mut broken = json.clone();
+        let mut store = edge(&mut broken);
+        match tamper {
+            "jobs" => store["jobs"] = 2.into(),
+            _ => store["running"] = 0.into(),
+        }
+        broken["state"]["accounts"][&acct]["edge"] = store;
+        assert!(!holds(broken), "{tamper}");
+    }
+}
