@@ -293,3 +293,37 @@ fn edge_store_invariants_notice_each_disagreement() {
         assert!(!holds(broken), "{tamper}");
     }
 }
+
+/// Written for `src/pull_to_push/store.rs: replace TaskStore::counts_hold with true` and its
+/// `&&` and `<` mutants: a loaded state whose destination index misses a live task, names
+/// another task for it, or holds a task whose window is empty fails the invariants.
+#[test]
+fn task_store_invariants_notice_each_disagreement() {
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T09:00:00Z");
+    let task = engine
+        .create_live_pull_to_push(&account(), &live_req(), now)
+        .unwrap()
+        .task_id
+        .to_string();
+    let json = serde_json::to_value(engine.snapshot()).unwrap();
+    let acct = account().to_string();
+    assert!(holds(json.clone()));
+    for tamper in ["no destination", "another holder", "empty window"] {
+        let mut broken = json.clone();
+        let store = &mut broken["state"]["accounts"][&acct]["tasks"];
+        match tamper {
+            "no destination" => store["destinations"] = serde_json::json!({}),
+            "another holder" => {
+                let dst = store["tasks"][&task]["spec"]["dst_url"].clone();
+                store["destinations"] =
+                    serde_json::json!({ dst.as_str().unwrap(): "another-task" });
+            }
+            _ => {
+                let start = store["tasks"][&task]["spec"]["start"].clone();
+                store["tasks"][&task]["spec"]["end"] = start;
+            }
+        }
+        assert!(!holds(broken), "{tamper}");
+    }
+}
