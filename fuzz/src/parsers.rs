@@ -115,24 +115,12 @@ fn authority(text: &str) -> &str {
     rest.split(['/', '\\', '?', '#']).next().unwrap_or("")
 }
 
-/// A known bug, kept as the ignored test `empty_user_part_without_double_slash_is_accepted` of
-/// tests/fuzz_regressions.rs and skipped here so that a run goes on looking for new ones:
-/// `src/stream_url.rs` looks for credentials only after a literal `://`, but http and https
-/// URLs need no `//` (`http:@host/cb`, `https:\\@host/a.mp4`, `http:///@host/cb`), and the
-/// URL parser drops an empty user part, so such a URL passes.
-fn known_empty_user_bug(text: &str) -> bool {
-    let checked = text.split_once("://").map_or("", |(_, rest)| {
-        rest.split(['/', '?', '#']).next().unwrap_or("")
-    });
-    matches!(scheme(text).as_str(), "http" | "https") && !checked.contains('@')
-}
-
 /// What the README promises of every accepted URL ("URLs" in the Behaviour notes, and
 /// `src/stream_url.rs`: "any `@` before the host is credentials, empty or not"): no user
 /// part, no fragment, no whitespace or control character, at most 2000 characters.
 fn check_accepted_url(field: &str, text: &str) {
     assert!(
-        !authority(text).contains('@') || known_empty_user_bug(text),
+        !authority(text).contains('@'),
         "{field} accepted {text:?}, which has a user part (an @ before the host)"
     );
     assert!(
