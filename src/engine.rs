@@ -534,9 +534,9 @@ impl Engine {
     /// assert_eq!(engine.snapshot().requests_answered, 1);
     /// ```
     pub fn next_request_id(&mut self) -> String {
-        let seq = self.requests_answered;
-        self.requests_answered = seq.wrapping_add(1);
-        self.ids.generate(IdKind::Request, seq)
+        let mut id = String::new();
+        draw_request_id(&mut *self.ids, &mut self.requests_answered, &mut id);
+        id
     }
 
     /// A refusal: the error with a fresh request id and the configured host id.
@@ -587,17 +587,13 @@ impl Engine {
         Ok(())
     }
 
-    fn check_edge_access(&self, account: &AccountId) -> Result<(), ApiError> {
-        edge_access(&self.config, account.as_str())
-    }
-
     /// Plans a change against the account's edge store (an empty one if it has none yet).
     fn plan_edge<T>(
         &self,
         account: &AccountId,
         plan: impl FnOnce(&EdgeStore, &Config) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        self.check_edge_access(account)?;
+        edge_access(&self.config, account.as_str())?;
         self.plan_in(account, |a| &a.edge, plan)
     }
 
@@ -625,7 +621,7 @@ impl Engine {
         now: DateTime<Utc>,
         change: impl FnOnce(&mut EdgeStore, &Config) -> Result<EdgeEvent, ApiError>,
     ) -> Result<JobId, ApiError> {
-        self.check_edge_access(account)?;
+        edge_access(&self.config, account.as_str())?;
         // An account without resources has no job to find.
         let Some(a) = self.state.accounts.get_mut(account) else {
             return Err(key.not_found());
@@ -657,14 +653,14 @@ impl Engine {
         });
         let written = match found {
             Ok(job) => {
-                let seq = self.requests_answered;
-                self.requests_answered = seq.wrapping_add(1);
-                self.request_id.clear();
-                self.ids
-                    .generate_into(IdKind::Request, seq, &mut self.request_id);
+                let request_id = draw_request_id(
+                    &mut *self.ids,
+                    &mut self.requests_answered,
+                    &mut self.request_id,
+                );
                 let body = GetJobBody {
                     job: job.body(),
-                    request_id: &self.request_id,
+                    request_id,
                 };
                 write_body(&body, job.body_len())
             }
@@ -700,12 +696,11 @@ impl Engine {
         });
         self.advance(now);
         let written = outcome.and_then(|job_id| {
-            let seq = self.requests_answered;
-            self.requests_answered = seq.wrapping_add(1);
-            self.request_id.clear();
-            self.ids
-                .generate_into(IdKind::Request, seq, &mut self.request_id);
-            let request_id = self.request_id.as_str();
+            let request_id = draw_request_id(
+                &mut *self.ids,
+                &mut self.requests_answered,
+                &mut self.request_id,
+            );
             match change {
                 KeyChange::Delete => write_body(&DeleteBody { request_id }, 64),
                 KeyChange::Start | KeyChange::Stop => write_body(
@@ -750,7 +745,7 @@ impl Engine {
             now,
             |engine| {
                 let valid = req.validate()?;
-                engine.check_edge_access(account)?;
+                edge_access(&engine.config, account.as_str())?;
                 let empty = EdgeStore::default();
                 let store = engine
                     .state
@@ -1489,6 +1484,21 @@ impl KeyChange {
             Self::Delete => store.delete(key),
         }
     }
+}
+
+/// Draws the next request id into `into` (emptied first) and counts it. Takes the engine's
+/// fields apart, so the wire can draw one while it still borrows the stored job it answers
+/// with.
+fn draw_request_id<'a>(
+    ids: &mut dyn IdGenerator,
+    answered: &mut u64,
+    into: &'a mut String,
+) -> &'a str {
+    let seq = *answered;
+    *answered = seq.wrapping_add(1);
+    into.clear();
+    ids.generate_into(IdKind::Request, seq, into);
+    into
 }
 
 fn edge_access(config: &Config, account: &str) -> Result<(), ApiError> {

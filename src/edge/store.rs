@@ -195,10 +195,6 @@ fn template_choice(
         })
 }
 
-fn not_found(key: JobKey<'_>) -> ApiError {
-    key.not_found()
-}
-
 /// The key of a job an event names.
 fn key_of<'a>(cluster_id: &'a ClusterId, job_id: &'a JobId) -> JobKey<'a> {
     JobKey {
@@ -212,7 +208,7 @@ impl EdgeStore {
         self.clusters
             .get(key.cluster_id)
             .and_then(|c| c.jobs.get(key.job_id))
-            .ok_or_else(|| not_found(key))
+            .ok_or_else(|| key.not_found())
     }
 
     /// The job and its cluster's id, to change in place: one lookup serves the checks and
@@ -221,11 +217,11 @@ impl EdgeStore {
         let cluster = self
             .clusters
             .get_mut(key.cluster_id)
-            .ok_or_else(|| not_found(key))?;
+            .ok_or_else(|| key.not_found())?;
         let job = cluster
             .jobs
             .get_mut(key.job_id)
-            .ok_or_else(|| not_found(key))?;
+            .ok_or_else(|| key.not_found())?;
         Ok((&cluster.id, job))
     }
 
@@ -339,8 +335,11 @@ impl EdgeStore {
         let cluster = self
             .clusters
             .get_mut(key.cluster_id)
-            .ok_or_else(|| not_found(key))?;
-        let job = cluster.jobs.get(key.job_id).ok_or_else(|| not_found(key))?;
+            .ok_or_else(|| key.not_found())?;
+        let job = cluster
+            .jobs
+            .get(key.job_id)
+            .ok_or_else(|| key.not_found())?;
         job.check_delete()?;
         let event = EdgeEvent::JobDeleted {
             cluster_id: cluster.id.clone(),
