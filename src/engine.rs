@@ -662,7 +662,7 @@ impl Engine {
                     job: job.body(),
                     request_id,
                 };
-                write_body(&body, job.body_len())
+                write_body(&body, body.len_unescaped())
             }
             Err(error) => Err(error),
         };

@@ -13,19 +13,26 @@ struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    /// The size asked for by the last allocation or reallocation.
+    static LAST_SIZE: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count(size: usize) {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    let _ = LAST_SIZE.try_with(|s| s.set(size));
 }
 
 // SAFETY: forwards every call to the system allocator unchanged; only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        count(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        count(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -39,21 +46,28 @@ fn allocations_during<T>(f: impl FnOnce() -> T) -> (u64, T) {
     (ALLOCATIONS.with(Cell::get) - before, out)
 }
 
-/// Get allocates its body and nothing else, the body at its final size (no regrowth), for
-/// short and long field values alike.
+/// Get allocates its body and nothing else, once, at exactly its final size (no regrowth and
+/// no slack): for short and long values, every template type, and a job before its first
+/// start, running and stopped (the optional times).
 #[test]
 fn get_edge_transcode_job_allocates_only_its_body() {
     let now = "2030-01-01T00:00:00Z".parse().unwrap();
-    for (name, path) in [("a", "a"), ("a_long_job_name", &*"p/".repeat(600))] {
+    let cases = [
+        ("a", "a", '1'),
+        ("a_long_job_name", &*"p/".repeat(600), '5'),
+        ("b", "b", '7'),
+    ];
+    for (name, path, template) in cases {
         let mut engine = Engine::new(Config::default());
         let input = format!("rtmp://in.example.com/live/{path}");
+        let template = format!("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c0{template}");
         let created = engine.handle_rpc(
             "1001",
             "CreateEdgeTranscodeJob",
             &[
                 ("ClusterId", "c1"),
                 ("Name", name),
-                ("TemplateId", "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"),
+                ("TemplateId", &template),
                 ("StreamInput", &input),
                 ("StreamOutput", "rtmp://out.example.com/live/a"),
             ],
@@ -62,11 +76,25 @@ fn get_edge_transcode_job_allocates_only_its_body() {
         let body: serde_json::Value = serde_json::from_str(&created.body_json()).unwrap();
         let job = body["JobId"].as_str().unwrap().to_owned();
         let params = [("ClusterId", "c1"), ("JobId", job.as_str())];
-        // The first call sizes the engine's reused request-id buffer.
-        let _ = engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now);
-        let (count, reply) =
-            allocations_during(|| engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now));
-        assert_eq!(reply.status(), 200, "{}", reply.body_json());
-        assert_eq!(count, 1, "{name}: {}", reply.body_json());
+        for step in [
+            None,
+            Some("StartEdgeTranscodeJob"),
+            Some("StopEdgeTranscodeJob"),
+        ] {
+            if let Some(action) = step {
+                let reply = engine.handle_rpc("1001", action, &params, now);
+                assert_eq!(reply.status(), 200, "{}", reply.body_json());
+            }
+            // The first call sizes the engine's reused request-id buffer.
+            let _ = engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now);
+            let (count, reply) = allocations_during(|| {
+                engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now)
+            });
+            let size = LAST_SIZE.with(Cell::get);
+            let body = reply.body_json();
+            assert_eq!(reply.status(), 200, "{body}");
+            assert_eq!(count, 1, "{name} after {step:?}: {body}");
+            assert_eq!(size, body.len(), "{name} after {step:?}: {body}");
+        }
     }
 }

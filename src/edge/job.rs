@@ -249,17 +249,6 @@ impl Job {
         }
     }
 
-    /// About how long the Get body of this job is: the field names, times and request id
-    /// take under 320 bytes, the texts their length (more only when they need escaping).
-    pub(crate) fn body_len(&self) -> usize {
-        320 + self.id.as_str().len()
-            + self.name.as_str().len()
-            + self.stream_input.as_str().len()
-            + self.stream_output.as_str().len()
-            + self.template.id.as_str().len()
-            + self.template.name.len()
-    }
-
     /// The job as Get/List show it.
     pub(crate) fn view(&self) -> JobView {
         JobView {

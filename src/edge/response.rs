@@ -118,6 +118,37 @@ pub(crate) struct GetJobBody<'a> {
     pub(crate) request_id: &'a str,
 }
 
+/// The Get body without its values: the keys and punctuation every body has.
+const GET_SHAPE: &str = r#"{"Job":{"CreateTime":"","JobId":"","Name":"","Status":"","StreamInput":"","StreamOutput":"","TemplateId":"","TemplateName":"","Type":""},"RequestId":""}"#;
+/// What an optional time adds beside its value.
+const LAST_START_SHAPE: &str = r#""LastStartAt":"","#;
+const LAST_STOP_SHAPE: &str = r#""LastStopAt":"","#;
+/// Every printed time has the shape `yyyy-MM-ddTHH:mm:ssZ` (see [`crate::time::utc_text`]).
+const TIME_LEN: usize = "2030-01-01T00:00:00Z".len();
+
+impl GetJobBody<'_> {
+    /// The body's length in bytes when no text needs escaping (more when some does), so the
+    /// wire can allocate it once at its final size.
+    pub(crate) fn len_unescaped(&self) -> usize {
+        let job = &self.job;
+        let optional =
+            |time: Option<DateTime<Utc>>, shape: &str| time.map_or(0, |_| shape.len() + TIME_LEN);
+        GET_SHAPE.len()
+            + TIME_LEN
+            + job.job_id.as_str().len()
+            + job.name.as_str().len()
+            + job.status.as_str().len()
+            + job.stream_input.as_str().len()
+            + job.stream_output.as_str().len()
+            + job.template_id.as_str().len()
+            + job.template_name.len()
+            + job.transcode_type.as_str().len()
+            + optional(job.last_start_at, LAST_START_SHAPE)
+            + optional(job.last_stop_at, LAST_STOP_SHAPE)
+            + self.request_id.len()
+    }
+}
+
 /// The body of Create, Update, Start and Stop, borrowed: `{"JobId","RequestId"}`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
