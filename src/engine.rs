@@ -30,6 +30,7 @@ use crate::pull_to_push::{
     UpdateLivePullToPushRequest,
 };
 use crate::throttle::{Counters, Throttle};
+use crate::timers::{Timer, Timers};
 
 /// Which accounts may use a service.
 ///
@@ -122,9 +123,6 @@ struct AccountState {
     tasks: TaskStore,
 }
 
-/// A task's next deadline: ordered by time first, so the earliest is the first entry.
-type Timer = (DateTime<Utc>, AccountId, TaskId);
-
 /// All resources of all accounts: what a snapshot holds and what equality compares.
 ///
 /// ```
@@ -133,18 +131,54 @@ type Timer = (DateTime<Utc>, AccountId, TaskId);
 /// assert_eq!(engine.state(), &live_lifecycle::State::default());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StateData")]
 pub struct State {
     accounts: Map<AccountId, AccountState>,
     /// How many job ids have been drawn: the next job id is the generator's `seq`-th.
     jobs_created: u64,
     /// How many task ids have been drawn.
-    #[serde(default)]
     tasks_created: u64,
     /// One entry per task: when it next changes on its own. Derived from the tasks and the
     /// configured retention; kept in snapshots so a state reads back equal, and rebuilt on
     /// restore so it follows the configuration the engine is restored with.
+    timers: Timers,
+}
+
+/// A [`State`] as a snapshot holds it: the timers without the tasks' creation numbers,
+/// which are read back from the tasks.
+#[derive(Deserialize)]
+struct StateData {
+    accounts: Map<AccountId, AccountState>,
+    jobs_created: u64,
     #[serde(default)]
-    timers: BTreeSet<Timer>,
+    tasks_created: u64,
+    #[serde(default)]
+    timers: Vec<(DateTime<Utc>, AccountId, TaskId)>,
+}
+
+impl From<StateData> for State {
+    fn from(data: StateData) -> Self {
+        let timers = data
+            .timers
+            .into_iter()
+            .map(|(at, account, id)| {
+                // A timer of no task (a tampered snapshot) keeps its place at the end of its
+                // second, where `invariants_hold` finds it.
+                let seq = data
+                    .accounts
+                    .get(&account)
+                    .and_then(|a| a.tasks.task(&id))
+                    .map_or(u64::MAX, |t| t.seq());
+                (at, seq, account, id)
+            })
+            .collect();
+        Self {
+            accounts: data.accounts,
+            jobs_created: data.jobs_created,
+            tasks_created: data.tasks_created,
+            timers,
+        }
+    }
 }
 
 impl State {
@@ -160,10 +194,11 @@ impl State {
             .values()
             .all(|a| a.edge.counts_hold() && a.tasks.counts_hold())
             && self.timers.len() == tasks
-            && self.timers.iter().all(|(_, account, id)| {
+            && self.timers.iter().all(|(_, seq, account, id)| {
                 self.accounts
                     .get(account)
-                    .is_some_and(|a| a.tasks.task(id).is_some())
+                    .and_then(|a| a.tasks.task(id))
+                    .is_some_and(|t| t.seq() == *seq)
             })
     }
 
@@ -207,10 +242,12 @@ impl State {
         };
         let id = change.task_id();
         if let Some(before) = applied.before {
-            self.timers.remove(&(before, account.clone(), id.clone()));
+            self.timers
+                .remove(&(before, applied.seq, account.clone(), id.clone()));
         }
         if let Some(after) = applied.after {
-            self.timers.insert((after, account.clone(), id.clone()));
+            self.timers
+                .insert((after, applied.seq, account.clone(), id.clone()));
         }
         if let TaskEvent::Created { task } = change {
             self.tasks_created = self.tasks_created.max(task.seq.saturating_add(1));
@@ -239,26 +276,37 @@ impl State {
             .flat_map(|(account, a)| {
                 a.tasks
                     .deadlines(retention)
-                    .map(move |(id, at)| (at, account.clone(), id.clone()))
+                    .map(move |(id, seq, at)| (at, seq, account.clone(), id.clone()))
             })
             .collect();
     }
 
-    /// The first timer due at or before `now`, with the event it fires.
-    fn next_due(
+    /// The first [`READ_AHEAD`] timers due at or before `now`, each with the event it fires,
+    /// into `due` (emptied first).
+    fn read_due(
         &self,
         now: DateTime<Utc>,
         limits: &TaskLimits,
-    ) -> Option<(Timer, Option<TaskEvent>)> {
-        let timer = self.timers.first().filter(|(at, ..)| *at <= now)?;
-        let (at, account, id) = timer;
-        let event = self
-            .accounts
-            .get(account)
-            .and_then(|a| a.tasks.due(id, *at, limits.retention()));
-        Some((timer.clone(), event))
+        due: &mut Vec<(Timer, Option<TaskEvent>)>,
+    ) {
+        due.clear();
+        let retention = limits.retention();
+        let timers = self.timers.iter().take_while(|(at, ..)| *at <= now);
+        due.extend(timers.take(READ_AHEAD).map(|timer| {
+            let (at, _, account, id) = timer;
+            let event = self
+                .accounts
+                .get(account)
+                .and_then(|a| a.tasks.due(id, *at, retention));
+            (timer.clone(), event)
+        }));
     }
 }
+
+/// How many due timers [`Engine::advance`] reads at once. Their tasks' lookups do not depend
+/// on each other, so the processor overlaps their memory reads: among a million tasks each
+/// lookup misses the cache, and one at a time they cost twice as much.
+const READ_AHEAD: usize = 16;
 
 /// A change the engine made, with who made it and when: the unit of the event log.
 ///
@@ -1071,24 +1119,34 @@ impl Engine {
     /// ```
     pub fn advance(&mut self, now: DateTime<Utc>) -> usize {
         let mut applied = 0;
-        while let Some((timer, event)) = self.state.next_due(now, &self.config.task_limits) {
-            let (at, account, _) = &timer;
-            let committed = match event {
-                Some(event) => self.commit(account, Change::PullToPush(event), *at),
-                None => Err(ApiError::InternalError {
-                    detail: "a timer without a due change".into(),
-                }),
-            };
-            match committed {
-                Ok(()) => applied += 1,
-                // Unreachable while the invariants hold; dropping the timer keeps the loop
-                // finite and the failure visible to `State::invariants_hold`.
-                Err(_) => {
-                    self.state.timers.remove(&timer);
+        let mut due = Vec::new();
+        loop {
+            self.state.read_due(now, &self.config.task_limits, &mut due);
+            if due.is_empty() {
+                return applied;
+            }
+            for (timer, event) in due.drain(..) {
+                // A change may queue its task's next deadline before the timers read ahead
+                // (a task that starts and ends before `now`): then read again from there. A
+                // change to one task alters no other's due event, so the rest stay valid.
+                if self.state.timers.first() != Some(&timer) {
+                    break;
+                }
+                let (at, _, account, _) = &timer;
+                let committed = match event {
+                    Some(event) => self.commit(account, Change::PullToPush(event), *at),
+                    None => Err(ApiError::InternalError {
+                        detail: "a timer without a due change".into(),
+                    }),
+                };
+                match committed {
+                    Ok(()) => applied += 1,
+                    // Unreachable while the invariants hold; dropping the timer keeps the loop
+                    // finite and the failure visible to `State::invariants_hold`.
+                    Err(_) => self.state.timers.remove(&timer),
                 }
             }
         }
-        applied
     }
 
     /// When something next happens on its own (the earliest task deadline), if anything

@@ -89,6 +89,7 @@ mod check;
 pub mod edge;
 mod engine;
 mod error;
+mod hash;
 pub mod ids;
 pub mod pull_to_push;
 #[cfg(feature = "proptest")]
@@ -96,6 +97,7 @@ pub mod strategies;
 mod stream_url;
 mod throttle;
 pub mod time;
+mod timers;
 mod wire;
 
 pub use engine::{Access, Change, Config, Engine, Event, ReplayError, Snapshot, State};
@@ -104,7 +106,4 @@ pub use stream_url::{MAX_URL_LEN, StreamUrl};
 pub use throttle::{Rate, Throttle};
 pub use wire::{ACTIONS, API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, Reply};
 
-/// The map of every keyed collection: a fixed-key hasher, so iteration order (and therefore
-/// every output) is the same on every run.
-pub(crate) type Map<K, V> =
-    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<std::hash::DefaultHasher>>;
+pub(crate) use hash::Map;

@@ -11,11 +11,11 @@ use live_lifecycle::pull_to_push::{
     Callback, CreateLivePullToPushRequest, DeleteLivePullToPushRequest,
     DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, DescribeTaskListResponse,
     MAX_RETRY_COUNT, MAX_SOURCES, MAX_TASK_NAME_CHARS, ReportError, RestartLivePullToPushRequest,
-    RetResponse, StopLivePullToPushRequest, StreamReport, TaskIdResponse, TaskInfo, TaskStatus,
-    TaskView, UpdateLivePullToPushRequest,
+    RetResponse, StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskInfo,
+    TaskStatus, TaskView, UpdateLivePullToPushRequest,
 };
 use live_lifecycle::time::parse_utc;
-use live_lifecycle::{Access, ApiError, Config, Engine, Event, Rejection, Snapshot};
+use live_lifecycle::{Access, ApiError, Change, Config, Engine, Event, Rejection, Snapshot};
 use serde_json::{Value, json};
 
 // ---- fixtures ------------------------------------------------------------------------------
@@ -3110,6 +3110,49 @@ fn follow_up(fx: &mut Fx) -> (Vec<Value>, Vec<Event>, Vec<Callback>) {
         .describe_in(&e_id, REGION, at(END) + secs(WEEK))
         .unwrap_err()));
     (replies, fx.e.drain_events(), fx.e.drain_callbacks())
+}
+
+/// README, "Pull-to-push: due changes": tasks that fall due at the same instant change in the
+/// order they were created, whatever their ids and accounts, also after a snapshot (which
+/// keeps the timers as `[deadline, account, id]` triples and reads the order back from the
+/// tasks).
+#[test]
+fn tasks_due_at_one_instant_change_in_creation_order() {
+    let mut e = Engine::new(Config::default());
+    let mut created = Vec::new();
+    for (n, who) in ["1003", "1001", "1002", "1001", "1003", "1002"]
+        .iter()
+        .enumerate()
+    {
+        let who = account(who);
+        let id = e
+            .create_live_pull_to_push(&who, &live_req(&format!("s{n}")), at(CREATED))
+            .unwrap()
+            .task_id;
+        created.push((who, id));
+    }
+    // The ids alone would order them otherwise (and so would the accounts).
+    let mut by_id = created.clone();
+    by_id.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_ne!(by_id, created);
+    drop(e.drain_events());
+    let json = serde_json::to_string(&e.snapshot()).unwrap();
+    let back: Snapshot = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, e.snapshot());
+    let mut restored = Engine::restore(Config::default(), back);
+    for engine in [&mut e, &mut restored] {
+        assert_eq!(engine.advance(at(START)), created.len());
+        let started: Vec<(AccountId, TaskId)> = engine
+            .drain_events()
+            .into_iter()
+            .map(|event| match event.change {
+                Change::PullToPush(TaskEvent::Started { task_id }) => (event.account, task_id),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(started, created);
+        assert!(engine.state().invariants_hold());
+    }
 }
 
 #[test]

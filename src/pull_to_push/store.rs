@@ -189,6 +189,8 @@ impl TaskEvent {
 /// What applying one event did to its task, for the timers and the callbacks.
 #[derive(Debug)]
 pub(crate) struct Applied {
+    /// The task's creation number, which orders its timer among those of the same deadline.
+    pub(crate) seq: u64,
     /// The task's deadline before and after (`None`: no task).
     pub(crate) before: Option<DateTime<Utc>>,
     pub(crate) after: Option<DateTime<Utc>>,
@@ -463,6 +465,7 @@ impl TaskStore {
                 .insert(task.spec.dst_url.clone(), task.id.clone());
             self.tasks.insert(task.id.clone(), new);
             return Ok(Applied {
+                seq: task.seq,
                 before: None,
                 after: Some(after),
                 entered: None,
@@ -471,6 +474,7 @@ impl TaskStore {
         let id = event.task_id();
         let task = self.tasks.get_mut(id).ok_or(ApiError::TaskNotExist)?;
         let before = Some(task.deadline(retention));
+        let seq = task.seq();
         let entered = match event {
             TaskEvent::Created { .. } => None,
             TaskEvent::Updated { changes, .. } => task.update(changes, at)?,
@@ -496,6 +500,7 @@ impl TaskStore {
                 }
                 self.tasks.remove(id);
                 return Ok(Applied {
+                    seq,
                     before,
                     after: None,
                     entered: None,
@@ -511,6 +516,7 @@ impl TaskStore {
             }
         }
         Ok(Applied {
+            seq,
             before,
             after,
             entered,
@@ -531,9 +537,9 @@ impl TaskStore {
     pub(crate) fn deadlines(
         &self,
         retention: Duration,
-    ) -> impl Iterator<Item = (&TaskId, DateTime<Utc>)> {
+    ) -> impl Iterator<Item = (&TaskId, u64, DateTime<Utc>)> {
         self.tasks
             .values()
-            .map(move |t| (t.id(), t.deadline(retention)))
+            .map(move |t| (t.id(), t.seq(), t.deadline(retention)))
     }
 }

@@ -151,6 +151,11 @@ impl Task {
         &self.id
     }
 
+    /// The creation number: tasks created earlier have smaller ones.
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq
+    }
+
     pub(crate) fn spec(&self) -> &CreateTask {
         &self.spec
     }
