@@ -232,13 +232,13 @@ impl State {
         let retention = limits.retention();
         let applied = match self.accounts.get_mut(account) {
             Some(a) => a.tasks.apply(change, at, retention)?,
-            None if matches!(change, TaskEvent::Created { .. }) => {
+            // As for edge events: an empty store refuses every event but a creation.
+            None => {
                 let mut a = AccountState::default();
                 let applied = a.tasks.apply(change, at, retention)?;
                 self.accounts.insert(account.clone(), a);
                 applied
             }
-            None => return Err(ApiError::TaskNotExist),
         };
         let id = change.task_id();
         if let Some(before) = applied.before {
@@ -750,14 +750,17 @@ impl Engine {
                 &mut self.request_id,
             );
             match change {
-                KeyChange::Delete => write_body(&DeleteBody { request_id }, 64),
-                KeyChange::Start | KeyChange::Stop => write_body(
-                    &JobIdBody {
+                KeyChange::Delete => {
+                    let body = DeleteBody { request_id };
+                    write_body(&body, body.len())
+                }
+                KeyChange::Start | KeyChange::Stop => {
+                    let body = JobIdBody {
                         job_id: &job_id,
                         request_id,
-                    },
-                    64 + job_id.as_str().len(),
-                ),
+                    };
+                    write_body(&body, body.len())
+                }
             }
         });
         written.map_err(|error| self.refuse(error))

@@ -15,10 +15,21 @@ thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
     /// The size asked for by the last allocation or reallocation.
     static LAST_SIZE: Cell<usize> = const { Cell::new(0) };
+    /// The sizes of the last eight, in a ring (no heap: the allocator cannot allocate).
+    static SIZES: Cell<[usize; 8]> = const { Cell::new([0; 8]) };
 }
 
 fn count(size: usize) {
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    let _ = ALLOCATIONS.try_with(|n| {
+        let _ = SIZES.try_with(|sizes| {
+            let mut ring = sizes.get();
+            if let Some(slot) = ring.get_mut((n.get() % 8) as usize) {
+                *slot = size;
+            }
+            sizes.set(ring);
+        });
+        n.set(n.get() + 1);
+    });
     let _ = LAST_SIZE.try_with(|s| s.set(size));
 }
 
@@ -90,11 +101,54 @@ fn get_edge_transcode_job_allocates_only_its_body() {
             let (count, reply) = allocations_during(|| {
                 engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now)
             });
+            // Read before anything here allocates (a copy of the body would count).
             let size = LAST_SIZE.with(Cell::get);
             let body = reply.body_json();
             assert_eq!(reply.status(), 200, "{body}");
             assert_eq!(count, 1, "{name} after {step:?}: {body}");
             assert_eq!(size, body.len(), "{name} after {step:?}: {body}");
         }
+    }
+}
+
+/// Start, Stop and Delete write their body once at its final size too (they also allocate
+/// for their event, so the body is found among the call's allocations).
+#[test]
+fn start_stop_and_delete_allocate_their_body_at_its_final_size() {
+    let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    let mut engine = Engine::new(Config::default());
+    let created = engine.handle_rpc(
+        "1001",
+        "CreateEdgeTranscodeJob",
+        &[
+            ("ClusterId", "c1"),
+            ("Name", "a"),
+            ("TemplateId", "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"),
+            ("StreamInput", "rtmp://in.example.com/live/a"),
+            ("StreamOutput", "rtmp://out.example.com/live/a"),
+        ],
+        now,
+    );
+    let body: serde_json::Value = serde_json::from_str(&created.body_json()).unwrap();
+    let job = body["JobId"].as_str().unwrap().to_owned();
+    let params = [("ClusterId", "c1"), ("JobId", job.as_str())];
+    let _ = engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now);
+    for action in [
+        "StartEdgeTranscodeJob",
+        "StopEdgeTranscodeJob",
+        "DeleteEdgeTranscodeJob",
+    ] {
+        let (count, reply) = allocations_during(|| engine.handle_rpc("1001", action, &params, now));
+        // Read before anything here allocates (a copy of the body would count).
+        let (sizes, total) = (SIZES.with(Cell::get), ALLOCATIONS.with(Cell::get));
+        let body = reply.body_json();
+        assert_eq!(reply.status(), 200, "{body}");
+        let made: Vec<usize> = (1..=count.min(8))
+            .map(|back| sizes[((total - back) % 8) as usize])
+            .collect();
+        assert!(
+            made.contains(&body.len()),
+            "{action}: {made:?}, body {body}"
+        );
     }
 }

@@ -327,3 +327,93 @@ fn task_store_invariants_notice_each_disagreement() {
         assert!(!holds(broken), "{tamper}");
     }
 }
+
+/// Written for `src/engine.rs: replace Engine::config -> &Config with a leaked default`: an
+/// engine reports the configuration it was built or restored with.
+#[test]
+fn an_engine_reports_its_own_configuration() {
+    let config = Config {
+        host_id: "live.example.internal".into(),
+        ..Config::default()
+    };
+    let engine = Engine::new(config.clone());
+    assert_eq!(engine.config(), &config);
+    let restored = Engine::restore(config.clone(), engine.snapshot());
+    assert_eq!(restored.config(), &config);
+}
+
+/// Written for `src/engine.rs: replace State::rebuild_timers with ()`: a snapshot restored
+/// with another retention schedules the removal of its exited tasks by the new one (the
+/// snapshot's own timers follow the old).
+#[test]
+fn a_restore_schedules_removals_by_the_new_retention() {
+    let with_retention = |secs: u32| {
+        let mut config = Config::default();
+        config.task_limits.exited_retention_secs = secs;
+        config
+    };
+    let mut engine = Engine::new(with_retention(3600));
+    engine
+        .create_live_pull_to_push(&account(), &live_req(), at("2030-01-01T09:00:00Z"))
+        .unwrap();
+    // Past EndTime (12:00) the task has exited; it is removed an hour later.
+    engine.advance(at("2030-01-01T12:30:00Z"));
+    assert_eq!(engine.next_deadline(), Some(at("2030-01-01T13:00:00Z")));
+    let restored = Engine::restore(with_retention(7200), engine.snapshot());
+    assert_eq!(restored.next_deadline(), Some(at("2030-01-01T14:00:00Z")));
+    assert!(restored.state().invariants_hold());
+}
+
+/// Written for `src/edge/types.rs`: `From<JobName> for String`, `Display for JobName` and
+/// `From<Keyword> for String` returning or printing something else.
+#[test]
+fn names_and_keywords_convert_to_their_text() {
+    use live_lifecycle::edge::{JobName, Keyword};
+    let name = JobName::try_from("my_job_1").unwrap();
+    assert_eq!(name.to_string(), "my_job_1");
+    assert_eq!(String::from(name), "my_job_1");
+    assert_eq!(String::from(Keyword::try_from("My_Job").unwrap()), "My_Job");
+}
+
+/// Written for `src/pull_to_push/types.rs: replace == with != in <impl Deserialize for
+/// TaskStatus>::deserialize`: every status code reads back as its own status.
+#[test]
+fn every_task_status_reads_back_from_its_code() {
+    use live_lifecycle::pull_to_push::TaskStatus;
+    for status in TaskStatus::ALL {
+        let json = serde_json::to_string(&status).unwrap();
+        assert_eq!(serde_json::from_str::<TaskStatus>(&json).unwrap(), status);
+    }
+    assert!(serde_json::from_str::<TaskStatus>("7").is_err());
+}
+
+/// Written for `src/edge/types.rs: replace && with || in contains_ignoring_case`: a name with
+/// a character outside ASCII is matched by its Unicode lower case, so the Kelvin sign `K`
+/// (U+212A, lower case `k`) matches the filter `KE`; byte by byte it would not.
+#[test]
+fn a_name_outside_ascii_matches_by_its_unicode_lower_case() {
+    use live_lifecycle::pull_to_push::DescribeLivePullToPushListRequest;
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T09:00:00Z");
+    let named = CreateLivePullToPushRequest {
+        task_name: Some("\u{212A}elvin".into()),
+        ..live_req()
+    };
+    engine
+        .create_live_pull_to_push(&account(), &named, now)
+        .unwrap();
+    let found = |filter: &str, engine: &mut Engine| {
+        let req = DescribeLivePullToPushListRequest {
+            region: Some(REGION.into()),
+            task_name: Some(filter.into()),
+            ..Default::default()
+        };
+        engine
+            .describe_live_pull_to_push_list(&account(), &req, now)
+            .unwrap()
+            .total
+    };
+    assert_eq!(found("KE", &mut engine), 1);
+    assert_eq!(found("elvin", &mut engine), 1);
+    assert_eq!(found("kx", &mut engine), 0);
+}

@@ -157,11 +157,25 @@ pub(crate) struct JobIdBody<'a> {
     pub(crate) request_id: &'a str,
 }
 
+impl JobIdBody<'_> {
+    /// The body's length in bytes (ids never need escaping).
+    pub(crate) fn len(&self) -> usize {
+        r#"{"JobId":"","RequestId":""}"#.len() + self.job_id.as_str().len() + self.request_id.len()
+    }
+}
+
 /// The body of Delete, borrowed: `{"RequestId"}`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct DeleteBody<'a> {
     pub(crate) request_id: &'a str,
+}
+
+impl DeleteBody<'_> {
+    /// The body's length in bytes (a request id never needs escaping).
+    pub(crate) fn len(&self) -> usize {
+        r#"{"RequestId":""}"#.len() + self.request_id.len()
+    }
 }
 
 /// The reply of Create, Update, Start and Stop: `{"JobId","RequestId"}`.
