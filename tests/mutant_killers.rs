@@ -417,3 +417,68 @@ fn a_name_outside_ascii_matches_by_its_unicode_lower_case() {
     assert_eq!(found("elvin", &mut engine), 1);
     assert_eq!(found("kx", &mut engine), 0);
 }
+
+/// Written for `src/pull_to_push/source.rs`: the `>`, `>=`, `==`, `-` and `*` mutants of the
+/// SourceUrls entry length bound in `check_url_list`. An entry of exactly 2,000 characters is
+/// taken; one more is refused by that bound, with its own message (a URL field's own parser
+/// would refuse it too, but with another).
+#[test]
+fn a_source_url_of_two_thousand_characters_is_the_longest() {
+    let url = |chars: usize| {
+        let head = "https://cdn.example.com/";
+        format!("{head}{}.mp4", "a".repeat(chars - head.len() - 4))
+    };
+    let url_source = |entry: String| CreateLivePullToPushRequest {
+        source_type: Some("url".into()),
+        source_urls: Some(vec![entry]),
+        source_protocol: None,
+        ..live_req()
+    };
+    let taken = url_source(url(2000)).validate(at("2030-01-01T09:00:00Z"));
+    assert!(taken.is_ok(), "{taken:?}");
+    let refused = p2p_refusal(url_source(url(2001)));
+    assert!(
+        refused.contains("entry 0 is longer than 2000 characters"),
+        "{refused}"
+    );
+}
+
+/// Written for `src/pull_to_push/source.rs: replace || with && in media_id`: a VOD media id
+/// may hold letters, digits, `-` and `_`, each on its own.
+#[test]
+fn a_media_id_takes_letters_digits_dashes_and_underscores() {
+    let vod = |id: &str| CreateLivePullToPushRequest {
+        source_type: Some("vod".into()),
+        source_urls: Some(vec![id.into()]),
+        source_protocol: None,
+        ..live_req()
+    };
+    for id in ["abc123", "a-b", "a_b", "-", "_", "a-b_c9"] {
+        assert!(vod(id).validate(at("2030-01-01T09:00:00Z")).is_ok(), "{id}");
+    }
+    for id in ["a.b", "a b", "a/b"] {
+        assert!(p2p_refusal(vod(id)).contains("SourceUrls"), "{id}");
+    }
+}
+
+/// Written for `src/pull_to_push/types.rs: replace <impl From<TaskName> for String>::from`.
+#[test]
+fn a_task_name_converts_to_its_text() {
+    use live_lifecycle::pull_to_push::TaskName;
+    let name = TaskName::try_from("夜间 直播 #1").unwrap();
+    assert_eq!(String::from(name), "夜间 直播 #1");
+}
+
+/// Written for `src/edge/template.rs: replace <impl TryFrom<Vec<Template>> for
+/// TemplateCatalogue>::try_from with Ok(Default::default())`: a catalogue built from a list
+/// holds that list, and a repeated id is refused.
+#[test]
+fn a_template_catalogue_holds_the_templates_it_was_built_from() {
+    use live_lifecycle::edge::{Template, TemplateCatalogue};
+    let one: Template = TemplateCatalogue::default().iter().next().unwrap().clone();
+    let built = TemplateCatalogue::try_from(vec![one.clone()]).unwrap();
+    let held: Vec<&Template> = built.iter().collect();
+    assert_eq!(held, vec![&one]);
+    let repeated = TemplateCatalogue::try_from(vec![one.clone(), one.clone()]).unwrap_err();
+    assert_eq!(repeated.0, one.template_id);
+}

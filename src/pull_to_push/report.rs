@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::types::{InvalidReason, TaskStatus};
+use super::types::TaskStatus;
 
 /// One report about a running task's streams.
 ///
@@ -31,18 +31,6 @@ pub enum StreamReport {
     },
     /// The current file of a vod/url playlist played to its end.
     FileEnded,
-}
-
-impl StreamReport {
-    /// The reason a fault report gives, if it is one.
-    pub(crate) fn fault_reason(self) -> Option<InvalidReason> {
-        match self {
-            Self::PullFailed => Some(InvalidReason::PullStreamFailed),
-            Self::PushFailed => Some(InvalidReason::PushStreamFailed),
-            Self::Failed => Some(InvalidReason::UnknownError),
-            _ => None,
-        }
-    }
 }
 
 /// Why a stream report was not taken. Nothing changes when one is returned.

@@ -212,6 +212,17 @@ fn replay_error(e: ReportError) -> ApiError {
     }
 }
 
+/// The event of a fault report, `None` for a second fault while retrying.
+fn fault(
+    task: &Task,
+    task_id: TaskId,
+    reason: InvalidReason,
+) -> Result<Option<TaskEvent>, ReportError> {
+    Ok(task
+        .check_fault()?
+        .then_some(TaskEvent::Faulted { task_id, reason }))
+}
+
 impl TaskStore {
     /// The task by id and region: a region that is not the task's finds nothing.
     fn find(&self, r: &TaskRef) -> Result<&Task, ApiError> {
@@ -401,11 +412,9 @@ impl TaskStore {
         let task = self.tasks.get(task_id).ok_or(ReportError::UnknownTask)?;
         let task_id = task_id.clone();
         Ok(match report {
-            StreamReport::PullFailed | StreamReport::PushFailed | StreamReport::Failed => {
-                let reason = report.fault_reason().unwrap_or(InvalidReason::UnknownError);
-                task.check_fault()?
-                    .then_some(TaskEvent::Faulted { task_id, reason })
-            }
+            StreamReport::PullFailed => fault(task, task_id, InvalidReason::PullStreamFailed)?,
+            StreamReport::PushFailed => fault(task, task_id, InvalidReason::PushStreamFailed)?,
+            StreamReport::Failed => fault(task, task_id, InvalidReason::UnknownError)?,
             StreamReport::Recovered => {
                 task.check_recover()?;
                 Some(TaskEvent::Recovered { task_id })
