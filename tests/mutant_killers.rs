@@ -482,3 +482,32 @@ fn a_template_catalogue_holds_the_templates_it_was_built_from() {
     let repeated = TemplateCatalogue::try_from(vec![one.clone(), one.clone()]).unwrap_err();
     assert_eq!(repeated.0, one.template_id);
 }
+
+/// Written for `src/ids.rs: replace ^ with | in SeededIds::bits`: the default generator's ids
+/// are pinned, so an embedder's recorded ids (and the README's examples) stay valid from one
+/// version to the next; another seed gives other ids.
+#[test]
+fn the_seeded_ids_are_stable() {
+    use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
+    let mut ids = SeededIds::default();
+    let drawn: Vec<String> = [IdKind::Job, IdKind::Task, IdKind::Request]
+        .into_iter()
+        .flat_map(|kind| [ids.generate(kind, 0), ids.generate(kind, 1)])
+        .collect();
+    assert_eq!(
+        drawn,
+        [
+            "6baaaff026aa5399bdf259a0044ab887",
+            "59a337f1613ea9052642a93dfc6978b1",
+            "eeea5d90-0841-470a-a7f7-9ed04024049e",
+            "3f107654-a840-41a1-85d7-82c86550ba70",
+            "244EA03B-14E1-4B25-A961-B4388D8BF639",
+            "D5D4E5B7-EF20-4820-9487-21D80FEF85BF",
+        ]
+    );
+    let mut other = SeededIds::new(7);
+    assert_eq!(
+        other.generate(IdKind::Task, 0),
+        "e6c33d74-87f5-4928-86c8-cf6e8e2d690f"
+    );
+}
