@@ -511,3 +511,23 @@ fn the_seeded_ids_are_stable() {
         "e6c33d74-87f5-4928-86c8-cf6e8e2d690f"
     );
 }
+
+/// Written for `src/auth/mod.rs: replace Scheme::algorithm` (tested only in doctests, which a
+/// mutation run does not build) and `src/auth/keys.rs: replace <impl KeyStore for BTreeMap>::
+/// credential with None`: the algorithm names as requests spell them, and a `BTreeMap` key
+/// store finds its keys as a `HashMap` one does.
+#[cfg(feature = "auth")]
+#[test]
+fn auth_names_its_algorithms_and_a_btree_map_holds_keys() {
+    use live_lifecycle::auth::{Credential, KeyStore, Scheme};
+    use std::collections::{BTreeMap, HashMap};
+    assert_eq!(Scheme::V3.algorithm(), "ACS3-HMAC-SHA256");
+    assert_eq!(Scheme::V1.algorithm(), "HMAC-SHA1");
+    let credential = Credential::new("TestAccessKeySecret0123456789abc", account());
+    let btree = BTreeMap::from([("LTAI-test".to_owned(), credential.clone())]);
+    let hash: HashMap<String, Credential> = btree.clone().into_iter().collect();
+    for store in [&btree as &dyn KeyStore, &hash] {
+        assert!(store.credential("LTAI-test") == Some(credential.clone()));
+        assert!(store.credential("LTAI-other").is_none());
+    }
+}
