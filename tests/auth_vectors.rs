@@ -606,6 +606,8 @@ fn nonces_are_per_access_key_and_forgotten_after_the_window() {
     let now = vector.signed_at;
     assert!(verify(&vector.request, &vector.keys(), now, &mut nonces).is_ok());
     assert_eq!(nonces.next_expiry(), Some(now + WINDOW));
+    // (Written for the mutant `NonceMemory::is_empty -> true`.)
+    assert_eq!((nonces.len(), nonces.is_empty()), (1, false));
     // Any later call forgets what expired, so memory holds one window of traffic.
     let much_later = now + WINDOW + TimeDelta::seconds(1);
     let result = verify(&vector.request, &vector.keys(), much_later, &mut nonces);
