@@ -825,6 +825,17 @@ fn v3_headers_that_must_be_signed_are_incomplete_when_left_out() {
             .clone()
             .with_header("Authorization", authorization.clone());
         assert_eq!(code(vector.verify(&twice)), "IncompleteSignature");
+        // A second date or nonce (each check on its own: the `||` mutants of `v3::claim`).
+        for header in ["x-acs-date", "x-acs-signature-nonce"] {
+            let value = vector.request.header(header).unwrap().to_owned();
+            let twice = vector.request.clone().with_header(header, value);
+            assert_eq!(
+                code(vector.verify(&twice)),
+                "IncompleteSignature",
+                "{}: {header} twice",
+                vector.name
+            );
+        }
     }
 }
 
