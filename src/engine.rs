@@ -281,32 +281,21 @@ impl State {
             .collect();
     }
 
-    /// The first [`READ_AHEAD`] timers due at or before `now`, each with the event it fires,
-    /// into `due` (emptied first).
-    fn read_due(
+    /// The first timer due at or before `now`, with the event it fires.
+    fn next_due(
         &self,
         now: DateTime<Utc>,
         limits: &TaskLimits,
-        due: &mut Vec<(Timer, Option<TaskEvent>)>,
-    ) {
-        due.clear();
-        let retention = limits.retention();
-        let timers = self.timers.iter().take_while(|(at, ..)| *at <= now);
-        due.extend(timers.take(READ_AHEAD).map(|timer| {
-            let (at, _, account, id) = timer;
-            let event = self
-                .accounts
-                .get(account)
-                .and_then(|a| a.tasks.due(id, *at, retention));
-            (timer.clone(), event)
-        }));
+    ) -> Option<(Timer, Option<TaskEvent>)> {
+        let timer = self.timers.first().filter(|(at, ..)| *at <= now)?;
+        let (at, _, account, id) = timer;
+        let event = self
+            .accounts
+            .get(account)
+            .and_then(|a| a.tasks.due(id, *at, limits.retention()));
+        Some((timer.clone(), event))
     }
 }
-
-/// How many due timers [`Engine::advance`] reads at once. Their tasks' lookups do not depend
-/// on each other, so the processor overlaps their memory reads: among a million tasks each
-/// lookup misses the cache, and one at a time they cost twice as much.
-const READ_AHEAD: usize = 16;
 
 /// A change the engine made, with who made it and when: the unit of the event log.
 ///
@@ -1122,34 +1111,22 @@ impl Engine {
     /// ```
     pub fn advance(&mut self, now: DateTime<Utc>) -> usize {
         let mut applied = 0;
-        let mut due = Vec::new();
-        loop {
-            self.state.read_due(now, &self.config.task_limits, &mut due);
-            if due.is_empty() {
-                return applied;
-            }
-            for (timer, event) in due.drain(..) {
-                // A change may queue its task's next deadline before the timers read ahead
-                // (a task that starts and ends before `now`): then read again from there. A
-                // change to one task alters no other's due event, so the rest stay valid.
-                if self.state.timers.first() != Some(&timer) {
-                    break;
-                }
-                let (at, _, account, _) = &timer;
-                let committed = match event {
-                    Some(event) => self.commit(account, Change::PullToPush(event), *at),
-                    None => Err(ApiError::InternalError {
-                        detail: "a timer without a due change".into(),
-                    }),
-                };
-                match committed {
-                    Ok(()) => applied += 1,
-                    // Unreachable while the invariants hold; dropping the timer keeps the loop
-                    // finite and the failure visible to `State::invariants_hold`.
-                    Err(_) => self.state.timers.remove(&timer),
-                }
+        while let Some((timer, event)) = self.state.next_due(now, &self.config.task_limits) {
+            let (at, _, account, _) = &timer;
+            let committed = match event {
+                Some(event) => self.commit(account, Change::PullToPush(event), *at),
+                None => Err(ApiError::InternalError {
+                    detail: "a timer without a due change".into(),
+                }),
+            };
+            match committed {
+                Ok(()) => applied += 1,
+                // Unreachable while the invariants hold; dropping the timer keeps the loop
+                // finite and the failure visible to `State::invariants_hold`.
+                Err(_) => self.state.timers.remove(&timer),
             }
         }
+        applied
     }
 
     /// When something next happens on its own (the earliest task deadline), if anything
