@@ -279,7 +279,38 @@ fn validation(c: &mut Criterion) {
     });
 }
 
+/// `advance` per due task over a whole run, printed once: every one of the thousand steps of
+/// one 1,000,000-task engine, and a thousand restored 1,000-task engines. Steadier than the
+/// criterion samples below, whose rebuilds of the big engine each lay it out in memory anew.
+fn advance_report() {
+    let (mut big, _) = engine_with_tasks(1_000_000, 1000);
+    let mut spent = Duration::ZERO;
+    for slot in 1..=1000 {
+        let started = Instant::now();
+        black_box(big.advance(t0() + TimeDelta::seconds(slot)));
+        spent += started.elapsed();
+        big.drain_events();
+    }
+    drop(big);
+    let per_big = spent.as_nanos() as f64 / 1_000_000.0;
+    let snapshot = engine_with_tasks(1000, 1000).0.snapshot();
+    let mut spent = Duration::ZERO;
+    for _ in 0..1000 {
+        let mut small = Engine::restore(big_config(), snapshot.clone());
+        let started = Instant::now();
+        black_box(small.advance(t0() + TimeDelta::seconds(1)));
+        spent += started.elapsed();
+    }
+    let per_small = spent.as_nanos() as f64 / 1_000_000.0;
+    println!(
+        "advance, whole run: {per_big:.0} ns per due task with 1,000,000 stored, \
+         {per_small:.0} ns with 1,000 stored ({:.2}x)",
+        per_big / per_small
+    );
+}
+
 fn advance(c: &mut Criterion) {
+    advance_report();
     let mut group = c.benchmark_group("4. advance, 1,000 due");
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(5));
