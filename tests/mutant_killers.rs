@@ -531,3 +531,27 @@ fn auth_names_its_algorithms_and_a_btree_map_holds_keys() {
         assert!(store.credential("LTAI-other").is_none());
     }
 }
+
+/// Written for `src/timers.rs: replace Timers::iter with an empty iterator`: a snapshot whose
+/// timer names a task that does not exist (or that no timer names) fails the invariants, even
+/// with as many timers as tasks.
+#[test]
+fn state_invariants_notice_a_timer_of_no_task() {
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T09:00:00Z");
+    engine
+        .create_live_pull_to_push(&account(), &live_req(), now)
+        .unwrap();
+    let json = serde_json::to_value(engine.snapshot()).unwrap();
+    assert!(holds(json.clone()));
+    let timer = json["state"]["timers"][0].clone();
+    assert_eq!(timer[1], account().to_string());
+    for (at, who, id) in [
+        (timer[0].clone(), timer[1].clone(), "no-such-task".into()),
+        (timer[0].clone(), "1001".into(), timer[2].clone()),
+    ] {
+        let mut broken = json.clone();
+        broken["state"]["timers"] = serde_json::json!([[at, who, id]]);
+        assert!(!holds(broken), "{at} {who} {id}");
+    }
+}
