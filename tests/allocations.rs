@@ -13,9 +13,8 @@ struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-    /// The size asked for by the last allocation or reallocation.
-    static LAST_SIZE: Cell<usize> = const { Cell::new(0) };
-    /// The sizes of the last eight, in a ring (no heap: the allocator cannot allocate).
+    /// The sizes asked for by the last eight allocations or reallocations, in a ring (no
+    /// heap: the allocator cannot allocate).
     static SIZES: Cell<[usize; 8]> = const { Cell::new([0; 8]) };
 }
 
@@ -30,7 +29,35 @@ fn count(size: usize) {
         });
         n.set(n.get() + 1);
     });
-    let _ = LAST_SIZE.try_with(|s| s.set(size));
+}
+
+/// The sizes of the last `n` allocations (at most eight), newest first. Call it before
+/// anything else allocates (a copy of a reply's body would count); the ring is read before
+/// the list it returns is allocated.
+fn last_sizes(n: u64) -> Vec<usize> {
+    let (sizes, total) = (SIZES.with(Cell::get), ALLOCATIONS.with(Cell::get));
+    (1..=n.min(8))
+        .map(|back| sizes[((total - back) % 8) as usize])
+        .collect()
+}
+
+/// Creates a job over the wire and returns its id.
+fn create_job(engine: &mut Engine, name: &str, input: &str, template: &str) -> String {
+    let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    let created = engine.handle_rpc(
+        "1001",
+        "CreateEdgeTranscodeJob",
+        &[
+            ("ClusterId", "c1"),
+            ("Name", name),
+            ("TemplateId", template),
+            ("StreamInput", input),
+            ("StreamOutput", "rtmp://out.example.com/live/a"),
+        ],
+        now,
+    );
+    let body: serde_json::Value = serde_json::from_str(&created.body_json()).unwrap();
+    body["JobId"].as_str().unwrap().to_owned()
 }
 
 // SAFETY: forwards every call to the system allocator unchanged; only counts.
@@ -72,20 +99,7 @@ fn get_edge_transcode_job_allocates_only_its_body() {
         let mut engine = Engine::new(Config::default());
         let input = format!("rtmp://in.example.com/live/{path}");
         let template = format!("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c0{template}");
-        let created = engine.handle_rpc(
-            "1001",
-            "CreateEdgeTranscodeJob",
-            &[
-                ("ClusterId", "c1"),
-                ("Name", name),
-                ("TemplateId", &template),
-                ("StreamInput", &input),
-                ("StreamOutput", "rtmp://out.example.com/live/a"),
-            ],
-            now,
-        );
-        let body: serde_json::Value = serde_json::from_str(&created.body_json()).unwrap();
-        let job = body["JobId"].as_str().unwrap().to_owned();
+        let job = create_job(&mut engine, name, &input, &template);
         let params = [("ClusterId", "c1"), ("JobId", job.as_str())];
         for step in [
             None,
@@ -101,12 +115,11 @@ fn get_edge_transcode_job_allocates_only_its_body() {
             let (count, reply) = allocations_during(|| {
                 engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now)
             });
-            // Read before anything here allocates (a copy of the body would count).
-            let size = LAST_SIZE.with(Cell::get);
+            let made = last_sizes(count);
             let body = reply.body_json();
             assert_eq!(reply.status(), 200, "{body}");
             assert_eq!(count, 1, "{name} after {step:?}: {body}");
-            assert_eq!(size, body.len(), "{name} after {step:?}: {body}");
+            assert_eq!(made, [body.len()], "{name} after {step:?}: {body}");
         }
     }
 }
@@ -117,20 +130,12 @@ fn get_edge_transcode_job_allocates_only_its_body() {
 fn start_stop_and_delete_allocate_their_body_at_its_final_size() {
     let now = "2030-01-01T00:00:00Z".parse().unwrap();
     let mut engine = Engine::new(Config::default());
-    let created = engine.handle_rpc(
-        "1001",
-        "CreateEdgeTranscodeJob",
-        &[
-            ("ClusterId", "c1"),
-            ("Name", "a"),
-            ("TemplateId", "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"),
-            ("StreamInput", "rtmp://in.example.com/live/a"),
-            ("StreamOutput", "rtmp://out.example.com/live/a"),
-        ],
-        now,
+    let job = create_job(
+        &mut engine,
+        "a",
+        "rtmp://in.example.com/live/a",
+        "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01",
     );
-    let body: serde_json::Value = serde_json::from_str(&created.body_json()).unwrap();
-    let job = body["JobId"].as_str().unwrap().to_owned();
     let params = [("ClusterId", "c1"), ("JobId", job.as_str())];
     let _ = engine.handle_rpc("1001", "GetEdgeTranscodeJob", &params, now);
     for action in [
@@ -139,13 +144,9 @@ fn start_stop_and_delete_allocate_their_body_at_its_final_size() {
         "DeleteEdgeTranscodeJob",
     ] {
         let (count, reply) = allocations_during(|| engine.handle_rpc("1001", action, &params, now));
-        // Read before anything here allocates (a copy of the body would count).
-        let (sizes, total) = (SIZES.with(Cell::get), ALLOCATIONS.with(Cell::get));
+        let made = last_sizes(count);
         let body = reply.body_json();
         assert_eq!(reply.status(), 200, "{body}");
-        let made: Vec<usize> = (1..=count.min(8))
-            .map(|back| sizes[((total - back) % 8) as usize])
-            .collect();
         assert!(
             made.contains(&body.len()),
             "{action}: {made:?}, body {body}"

@@ -211,13 +211,17 @@ impl EdgeStore {
             .ok_or_else(|| key.not_found())
     }
 
+    /// The job's cluster, to change in place; no such cluster is no such job.
+    fn cluster_mut(&mut self, key: JobKey<'_>) -> Result<&mut Cluster, ApiError> {
+        self.clusters
+            .get_mut(key.cluster_id)
+            .ok_or_else(|| key.not_found())
+    }
+
     /// The job and its cluster's id, to change in place: one lookup serves the checks and
     /// the write, and the event takes its ids from the stored ones (no copy of the text).
     fn find_mut(&mut self, key: JobKey<'_>) -> Result<(&ClusterId, &mut Job), ApiError> {
-        let cluster = self
-            .clusters
-            .get_mut(key.cluster_id)
-            .ok_or_else(|| key.not_found())?;
+        let cluster = self.cluster_mut(key)?;
         let job = cluster
             .jobs
             .get_mut(key.job_id)
@@ -332,10 +336,7 @@ impl EdgeStore {
     /// DeleteEdgeTranscodeJob: the job must not be running. An emptied cluster goes too, so
     /// create-then-delete leaves no trace.
     pub(crate) fn delete(&mut self, key: JobKey<'_>) -> Result<EdgeEvent, ApiError> {
-        let cluster = self
-            .clusters
-            .get_mut(key.cluster_id)
-            .ok_or_else(|| key.not_found())?;
+        let cluster = self.cluster_mut(key)?;
         let job = cluster
             .jobs
             .get(key.job_id)
