@@ -25,7 +25,7 @@ use crate::ids::{AccountId, IdGenerator, IdKind, JobId, SeededIds, TaskId};
 use crate::pull_to_push::{
     Callback, CreateLivePullToPushRequest, CreateTaskResponse, DeleteLivePullToPushRequest,
     DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, DescribeTaskListResponse,
-    DescribeTaskResponse, ReportError, RestartLivePullToPushRequest, RetResponse,
+    DescribeTaskResponse, ReportError, RestartLivePullToPushRequest, RetResponse, Row,
     StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskLimits, TaskStore,
     UpdateLivePullToPushRequest,
 };
@@ -164,12 +164,18 @@ impl From<StateData> for State {
             .map(|(at, account, id)| {
                 // A timer of no task (a tampered snapshot) keeps its place at the end of its
                 // second, where `invariants_hold` finds it.
-                let seq = data
+                let (seq, row) = data
                     .accounts
                     .get(&account)
-                    .and_then(|a| a.tasks.task(&id))
-                    .map_or(u64::MAX, |t| t.seq());
-                (at, seq, account, id)
+                    .and_then(|a| a.tasks.placed(&id))
+                    .unwrap_or((u64::MAX, Row::NONE));
+                Timer {
+                    at,
+                    seq,
+                    account,
+                    id,
+                    row,
+                }
             })
             .collect();
         Self {
@@ -194,11 +200,11 @@ impl State {
             .values()
             .all(|a| a.edge.counts_hold() && a.tasks.counts_hold())
             && self.timers.len() == tasks
-            && self.timers.iter().all(|(_, seq, account, id)| {
+            && self.timers.iter().all(|timer| {
                 self.accounts
-                    .get(account)
-                    .and_then(|a| a.tasks.task(id))
-                    .is_some_and(|t| t.seq() == *seq)
+                    .get(&timer.account)
+                    .and_then(|a| a.tasks.task_at(timer.row))
+                    .is_some_and(|t| t.id() == &timer.id && t.seq() == timer.seq)
             })
     }
 
@@ -218,45 +224,56 @@ impl State {
                 }
                 Ok(None)
             }
-            Change::PullToPush(change) => self.apply_task(&event.account, change, event.at, limits),
+            Change::PullToPush(change) => {
+                self.apply_task(&event.account, change, event.at, limits, None)
+            }
         }
     }
 
+    /// Applies one task event; `row` is where the task is stored, if the caller knows.
     fn apply_task(
         &mut self,
         account: &AccountId,
         change: &TaskEvent,
         at: DateTime<Utc>,
         limits: &TaskLimits,
+        row: Option<Row>,
     ) -> Result<Option<Callback>, ApiError> {
         let retention = limits.retention();
         let applied = match self.accounts.get_mut(account) {
-            Some(a) => a.tasks.apply(change, at, retention)?,
+            Some(a) => a.tasks.apply(change, at, retention, row)?,
             // As for edge events: an empty store refuses every event but a creation.
             None => {
                 let mut a = AccountState::default();
-                let applied = a.tasks.apply(change, at, retention)?;
+                let applied = a.tasks.apply(change, at, retention, row)?;
                 self.accounts.insert(account.clone(), a);
                 applied
             }
         };
-        let id = change.task_id();
+        let timer = |at| Timer {
+            at,
+            seq: applied.seq,
+            account: account.clone(),
+            id: change.task_id().clone(),
+            row: applied.row,
+        };
         if let Some(before) = applied.before {
-            self.timers
-                .remove(&(before, applied.seq, account.clone(), id.clone()));
+            self.timers.remove(&timer(before));
         }
         if let Some(after) = applied.after {
-            self.timers
-                .insert((after, applied.seq, account.clone(), id.clone()));
+            self.timers.insert(timer(after));
         }
         if let TaskEvent::Created { task } = change {
             self.tasks_created = self.tasks_created.max(task.seq.saturating_add(1));
         }
-        let task = self.accounts.get(account).and_then(|a| a.tasks.task(id));
-        Ok(match (applied.entered, task) {
-            (Some(state), Some(task)) => Callback::for_task(account, task, state, at),
-            _ => None,
-        })
+        let Some(state) = applied.entered else {
+            return Ok(None);
+        };
+        let task = self
+            .accounts
+            .get(account)
+            .and_then(|a| a.tasks.task_at(applied.row));
+        Ok(task.and_then(|task| Callback::for_task(account, task, state, at)))
     }
 
     /// Points every job at the catalogue's shared template choices (after a restore or a
@@ -276,7 +293,13 @@ impl State {
             .flat_map(|(account, a)| {
                 a.tasks
                     .deadlines(retention)
-                    .map(move |(id, seq, at)| (at, seq, account.clone(), id.clone()))
+                    .map(move |(task, row, at)| Timer {
+                        at,
+                        seq: task.seq(),
+                        account: account.clone(),
+                        id: task.id().clone(),
+                        row,
+                    })
             })
             .collect();
     }
@@ -287,12 +310,11 @@ impl State {
         now: DateTime<Utc>,
         limits: &TaskLimits,
     ) -> Option<(Timer, Option<TaskEvent>)> {
-        let timer = self.timers.first().filter(|(at, ..)| *at <= now)?;
-        let (at, _, account, id) = timer;
-        let event = self
-            .accounts
-            .get(account)
-            .and_then(|a| a.tasks.due(id, *at, limits.retention()));
+        let timer = self.timers.first().filter(|t| t.at <= now)?;
+        let event = self.accounts.get(&timer.account).and_then(|a| {
+            a.tasks
+                .due(timer.row, &timer.id, timer.at, limits.retention())
+        });
         Some((timer.clone(), event))
     }
 }
@@ -485,6 +507,34 @@ impl Engine {
         std::mem::take(&mut self.events)
     }
 
+    /// [`Engine::drain_events`] into a buffer of the caller's, appended to it. Both buffers
+    /// keep their room, so a server that drains every tick stops allocating once they have
+    /// grown to a tick's worth: with a million tasks stored, growing a fresh buffer of a
+    /// thousand events cost more than applying them.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine, edge::CreateEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let req = CreateEdgeTranscodeJobRequest {
+    ///     cluster_id: Some("cluster-1".into()),
+    ///     name: Some("my_job".into()),
+    ///     template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+    ///     stream_input: Some("rtmp://mydomain/app/stream1".into()),
+    ///     stream_output: Some("rtmp://testdomain/app/stream2".into()),
+    /// };
+    /// let (account, now) = ("1001".try_into().unwrap(), "2030-01-01T00:00:00Z".parse().unwrap());
+    /// let mut log = Vec::new();
+    /// for _ in 0..2 {
+    ///     engine.create_edge_transcode_job(&account, &req, now).unwrap();
+    ///     engine.drain_events_into(&mut log);
+    /// }
+    /// assert_eq!(log.len(), 2);
+    /// assert!(engine.drain_events().is_empty());
+    /// ```
+    pub fn drain_events_into(&mut self, out: &mut Vec<Event>) {
+        out.append(&mut self.events);
+    }
+
     /// A copy of everything needed to rebuild this engine.
     ///
     /// ```
@@ -620,6 +670,22 @@ impl Engine {
         };
         let callback = self.state.apply(&event, &self.config.task_limits)?;
         self.events.push(event);
+        self.callbacks.extend(callback);
+        Ok(())
+    }
+
+    /// Applies and records the change a timer fires, reaching the task through the row the
+    /// timer carries.
+    fn commit_due(&mut self, timer: &Timer, event: TaskEvent) -> Result<(), ApiError> {
+        let limits = &self.config.task_limits;
+        let callback =
+            self.state
+                .apply_task(&timer.account, &event, timer.at, limits, Some(timer.row))?;
+        self.events.push(Event {
+            account: timer.account.clone(),
+            at: timer.at,
+            change: Change::PullToPush(event),
+        });
         self.callbacks.extend(callback);
         Ok(())
     }
@@ -1112,9 +1178,8 @@ impl Engine {
     pub fn advance(&mut self, now: DateTime<Utc>) -> usize {
         let mut applied = 0;
         while let Some((timer, event)) = self.state.next_due(now, &self.config.task_limits) {
-            let (at, _, account, _) = &timer;
             let committed = match event {
-                Some(event) => self.commit(account, Change::PullToPush(event), *at),
+                Some(event) => self.commit_due(&timer, event),
                 None => Err(ApiError::InternalError {
                     detail: "a timer without a due change".into(),
                 }),
@@ -1138,7 +1203,7 @@ impl Engine {
     /// assert_eq!(engine.next_deadline(), None);
     /// ```
     pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
-        self.state.timers.first().map(|(at, ..)| *at)
+        self.state.timers.first().map(|t| t.at)
     }
 
     /// Takes the callbacks to deliver that were produced since the last call, in the order
@@ -1150,6 +1215,20 @@ impl Engine {
     /// ```
     pub fn drain_callbacks(&mut self) -> Vec<Callback> {
         std::mem::take(&mut self.callbacks)
+    }
+
+    /// [`Engine::drain_callbacks`] into a buffer of the caller's, appended to it. Both
+    /// buffers keep their room, so a server that drains every tick stops allocating once
+    /// they have grown to a tick's worth.
+    ///
+    /// ```
+    /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
+    /// let mut out = Vec::new();
+    /// engine.drain_callbacks_into(&mut out);
+    /// assert!(out.is_empty());
+    /// ```
+    pub fn drain_callbacks_into(&mut self, out: &mut Vec<Callback>) {
+        out.append(&mut self.callbacks);
     }
 
     /// Takes a report from the part of the embedder that really pulls and pushes: a stream

@@ -7,16 +7,58 @@
 //! whose entries share their deadline second by the thousand when tasks start together.
 //! The ids come last, so a state whose numbers collide (only a tampered snapshot's can)
 //! still keeps one entry per task.
+//!
+//! Each entry also carries the task's row in its account's table, so the due task is read
+//! without a lookup by id; the row takes no part in the order or in equality.
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 use crate::ids::{AccountId, TaskId};
+use crate::pull_to_push::Row;
 
-/// One task's next deadline: when, the task's creation number, whose, which.
-pub(crate) type Timer = (DateTime<Utc>, u64, AccountId, TaskId);
+/// One task's next deadline.
+#[derive(Debug, Clone)]
+pub(crate) struct Timer {
+    pub(crate) at: DateTime<Utc>,
+    /// The task's creation number.
+    pub(crate) seq: u64,
+    pub(crate) account: AccountId,
+    pub(crate) id: TaskId,
+    /// Where the task is stored: a shortcut, checked against the id before use.
+    pub(crate) row: Row,
+}
+
+impl Timer {
+    /// What orders and identifies the entry: the row is left out, being where the task
+    /// happens to be stored rather than which task it is.
+    fn key(&self) -> (&DateTime<Utc>, u64, &AccountId, &TaskId) {
+        (&self.at, self.seq, &self.account, &self.id)
+    }
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
 
 /// Every task's next deadline, earliest first; ties in creation order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,6 +97,6 @@ impl FromIterator<Timer> for Timers {
 /// creation number joined the order: the number is the task's own, read back from it.
 impl Serialize for Timers {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|(at, _, account, id)| (at, account, id)))
+        s.collect_seq(self.0.iter().map(|t| (&t.at, &t.account, &t.id)))
     }
 }

@@ -12,6 +12,7 @@ mod request;
 mod response;
 mod source;
 mod store;
+mod table;
 mod task;
 mod types;
 
@@ -30,6 +31,7 @@ pub use response::{
 pub use source::{MAX_MEDIA_ID_LEN, MAX_SOURCES, Source};
 pub(crate) use store::TaskStore;
 pub use store::{TaskEvent, TaskLimits};
+pub(crate) use table::Row;
 pub use task::{NewTask, TaskChanges};
 pub use types::{
     CallbackState, ExitReason, InvalidReason, MAX_TASK_NAME_CHARS, Region, Repeat, SourceProtocol,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::report::{ReportError, StreamReport};
 use super::request::{CreateTask, ListTasks, TaskRef, UpdateTask, window_problem};
 use super::response::TaskView;
+use super::table::{Row, TaskTable};
 use super::task::{Due, NewTask, Task, TaskChanges};
 use super::types::{CallbackState, InvalidReason, SourceType, TaskStatus};
 use crate::Map;
@@ -191,6 +192,8 @@ impl TaskEvent {
 pub(crate) struct Applied {
     /// The task's creation number, which orders its timer among those of the same deadline.
     pub(crate) seq: u64,
+    /// The task's row, which its timer carries (the row it had, for a removed task).
+    pub(crate) row: Row,
     /// The task's deadline before and after (`None`: no task).
     pub(crate) before: Option<DateTime<Utc>>,
     pub(crate) after: Option<DateTime<Utc>>,
@@ -201,7 +204,7 @@ pub(crate) struct Applied {
 /// One account's tasks, with the destinations their live tasks hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TaskStore {
-    tasks: Map<TaskId, Task>,
+    tasks: TaskTable,
     /// DstUrl → the task that pushes there, for every task that has not exited.
     destinations: Map<StreamUrl, TaskId>,
 }
@@ -232,8 +235,15 @@ impl TaskStore {
             .ok_or(ApiError::TaskNotExist)
     }
 
-    pub(crate) fn task(&self, id: &TaskId) -> Option<&Task> {
-        self.tasks.get(id)
+    /// The task in `row`.
+    pub(crate) fn task_at(&self, row: Row) -> Option<&Task> {
+        self.tasks.at(row)
+    }
+
+    /// The creation number and row of the task with this id.
+    pub(crate) fn placed(&self, id: &TaskId) -> Option<(u64, Row)> {
+        let row = self.tasks.row(None, id)?;
+        Some((self.tasks.at(row)?.seq(), row))
     }
 
     /// All tasks held, exited ones included.
@@ -263,7 +273,7 @@ impl TaskStore {
             });
         }
         let (id, seq) = new_id()?;
-        if self.tasks.contains_key(&id) {
+        if self.tasks.contains(&id) {
             return Err(ApiError::InternalError {
                 detail: format!("the id generator repeated the task id {id}").into(),
             });
@@ -374,7 +384,7 @@ impl TaskStore {
     pub(crate) fn list(&self, q: &ListTasks) -> (u64, Vec<TaskView>) {
         let mut hits: Vec<&Task> = self
             .tasks
-            .values()
+            .tasks()
             .filter(|t| t.region() == q.region)
             .filter(|t| {
                 q.task_id
@@ -434,15 +444,18 @@ impl TaskStore {
         })
     }
 
-    /// The event that falls due for `task_id` at `at`.
+    /// The event that falls due at `at` for the task `task_id`, found in `row` (the row
+    /// its timer carries) or else by its id.
     pub(crate) fn due(
         &self,
+        row: Row,
         task_id: &TaskId,
         at: DateTime<Utc>,
         retention: Duration,
     ) -> Option<TaskEvent> {
+        let row = self.tasks.row(Some(row), task_id)?;
         let task_id = task_id.clone();
-        Some(match self.tasks.get(&task_id)?.due(at, retention)? {
+        Some(match self.tasks.at(row)?.due(at, retention)? {
             Due::Start => TaskEvent::Started { task_id },
             Due::End => TaskEvent::Ended { task_id },
             Due::GiveUp => TaskEvent::GaveUp { task_id },
@@ -450,15 +463,17 @@ impl TaskStore {
         })
     }
 
-    /// Applies one change, all or nothing: each transition checks before it writes.
+    /// Applies one change, all or nothing: each transition checks before it writes. `hint`
+    /// is where the task is stored, if the caller knows (a timer does): it saves the lookup.
     pub(crate) fn apply(
         &mut self,
         event: &TaskEvent,
         at: DateTime<Utc>,
         retention: Duration,
+        hint: Option<Row>,
     ) -> Result<Applied, ApiError> {
         if let TaskEvent::Created { task } = event {
-            if self.tasks.contains_key(&task.id) {
+            if self.tasks.contains(&task.id) {
                 return Err(ApiError::InternalError {
                     detail: format!("task {} already exists", task.id).into(),
                 });
@@ -470,18 +485,20 @@ impl TaskStore {
             }
             let new = Task::create(task.clone(), at);
             let after = new.deadline(retention);
+            let row = self.tasks.insert(new)?;
             self.destinations
                 .insert(task.spec.dst_url.clone(), task.id.clone());
-            self.tasks.insert(task.id.clone(), new);
             return Ok(Applied {
                 seq: task.seq,
+                row,
                 before: None,
                 after: Some(after),
                 entered: None,
             });
         }
         let id = event.task_id();
-        let task = self.tasks.get_mut(id).ok_or(ApiError::TaskNotExist)?;
+        let row = self.tasks.row(hint, id).ok_or(ApiError::TaskNotExist)?;
+        let task = self.tasks.at_mut(row).ok_or(ApiError::TaskNotExist)?;
         let before = Some(task.deadline(retention));
         let seq = task.seq();
         let entered = match event {
@@ -507,9 +524,10 @@ impl TaskStore {
                         detail: "only an exited task past its retention can be removed".into(),
                     });
                 }
-                self.tasks.remove(id);
+                self.tasks.remove(row);
                 return Ok(Applied {
                     seq,
+                    row,
                     before,
                     after: None,
                     entered: None,
@@ -526,6 +544,7 @@ impl TaskStore {
         }
         Ok(Applied {
             seq,
+            row,
             before,
             after,
             entered,
@@ -534,21 +553,22 @@ impl TaskStore {
 
     /// Whether the destination index agrees with the tasks (used by tests).
     pub(crate) fn counts_hold(&self) -> bool {
-        let live: Vec<&Task> = self.tasks.values().filter(|t| !t.is_exited()).collect();
-        live.len() == self.destinations.len()
+        let live: Vec<&Task> = self.tasks.tasks().filter(|t| !t.is_exited()).collect();
+        self.tasks.holds()
+            && live.len() == self.destinations.len()
             && live
                 .iter()
                 .all(|t| self.destinations.get(&t.spec().dst_url) == Some(t.id()))
-            && self.tasks.values().all(|t| t.spec().start < t.spec().end)
+            && self.tasks.tasks().all(|t| t.spec().start < t.spec().end)
     }
 
-    /// Every task with its deadline, for rebuilding and checking the timer queue.
+    /// Every task with its row and deadline, for rebuilding the timer queue.
     pub(crate) fn deadlines(
         &self,
         retention: Duration,
-    ) -> impl Iterator<Item = (&TaskId, u64, DateTime<Utc>)> {
+    ) -> impl Iterator<Item = (&Task, Row, DateTime<Utc>)> {
         self.tasks
-            .values()
-            .map(move |t| (t.id(), t.seq(), t.deadline(retention)))
+            .iter()
+            .map(move |(row, t)| (t, row, t.deadline(retention)))
     }
 }
