@@ -2611,6 +2611,34 @@ fn callback_bodies_carry_the_task_and_the_account() {
     );
 }
 
+/// `drain_callbacks_into` and `drain_events_into` append what `drain_callbacks` and
+/// `drain_events` would return to the caller's buffer, in the same order, and leave the
+/// engine's own empty.
+#[test]
+fn draining_into_a_buffer_appends_in_order() {
+    let run = |into: bool| {
+        let mut fx = Fx::new();
+        let (mut callbacks, mut events) = (Vec::new(), Vec::new());
+        for (n, stream) in ["a", "b", "c"].iter().enumerate() {
+            fx.create(&with_hook(live_req(stream)), at(CREATED));
+            fx.e.advance(at(START) + secs(n as i64));
+            if into {
+                fx.e.drain_callbacks_into(&mut callbacks);
+                fx.e.drain_events_into(&mut events);
+            } else {
+                callbacks.extend(fx.e.drain_callbacks());
+                events.extend(fx.e.drain_events());
+            }
+        }
+        assert!(fx.e.drain_callbacks().is_empty() && fx.e.drain_events().is_empty());
+        (cbs(&callbacks), events)
+    };
+    let (callbacks, events) = run(true);
+    assert_eq!(callbacks.len(), 3);
+    assert_eq!(events.len(), 6); // three creations, three starts
+    assert_eq!((callbacks, events), run(false));
+}
+
 #[test]
 fn only_tasks_with_a_callback_url_get_callbacks() {
     let mut fx = Fx::new();

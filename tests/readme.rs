@@ -783,7 +783,13 @@ fn embedder_methods_exist() {
             cell[..cell.find('(').expect("a signature")].to_owned()
         })
         .collect();
-    let methods = methods![next_deadline, advance, report_stream, drain_callbacks];
+    let methods = methods![
+        next_deadline,
+        advance,
+        report_stream,
+        drain_callbacks,
+        drain_callbacks_into
+    ];
     assert_eq!(documented, methods);
 }
 

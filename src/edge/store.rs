@@ -60,8 +60,9 @@ pub enum EdgeEvent {
     JobCreated {
         /// The cluster.
         cluster_id: ClusterId,
-        /// The new job.
-        job: NewJob,
+        /// The new job (boxed, as the larger changes are, so that an event of the small
+        /// ones, Start and Stop, does not take the size of the largest: 80 bytes, not 216).
+        job: Box<NewJob>,
     },
     /// UpdateEdgeTranscodeJob succeeded.
     JobUpdated {
@@ -70,7 +71,7 @@ pub enum EdgeEvent {
         /// The job.
         job_id: JobId,
         /// What changed.
-        changes: JobChanges,
+        changes: Box<JobChanges>,
     },
     /// StartEdgeTranscodeJob succeeded.
     JobStarted {
@@ -256,14 +257,14 @@ impl EdgeStore {
         }
         Ok(EdgeEvent::JobCreated {
             cluster_id: req.cluster_id,
-            job: NewJob {
+            job: Box::new(NewJob {
                 id,
                 name: req.name,
                 template,
                 stream_input: req.stream_input,
                 stream_output: req.stream_output,
                 seq,
-            },
+            }),
         })
     }
 
@@ -290,7 +291,7 @@ impl EdgeStore {
         Ok(EdgeEvent::JobUpdated {
             cluster_id: cluster_id.clone(),
             job_id: job.id().clone(),
-            changes,
+            changes: Box::new(changes),
         })
     }
 
@@ -372,7 +373,7 @@ impl EdgeStore {
                 self.clusters
                     .entry(cluster_id.clone())
                     .or_insert_with(|| Cluster::new(cluster_id.clone()))
-                    .insert(Job::create(job.clone(), at));
+                    .insert(Job::create(NewJob::clone(job), at));
                 self.jobs = self.jobs.saturating_add(1);
             }
             EdgeEvent::JobUpdated {
@@ -382,7 +383,7 @@ impl EdgeStore {
             } => self
                 .find_mut(key_of(cluster_id, job_id))?
                 .1
-                .update(changes.clone(), at)?,
+                .update(JobChanges::clone(changes), at)?,
             EdgeEvent::JobStarted { cluster_id, job_id } => {
                 self.start(key_of(cluster_id, job_id), u32::MAX, at)?;
             }

@@ -87,15 +87,16 @@ impl TaskLimits {
 pub enum TaskEvent {
     /// CreateLivePullToPush succeeded.
     Created {
-        /// The new task.
-        task: NewTask,
+        /// The new task (boxed, as the update's changes are, so that an event of the small
+        /// changes does not take the size of the largest: 80 bytes, not 216).
+        task: Box<NewTask>,
     },
     /// UpdateLivePullToPush succeeded.
     Updated {
         /// The task.
         task_id: TaskId,
         /// What changed.
-        changes: TaskChanges,
+        changes: Box<TaskChanges>,
     },
     /// StopLivePullToPush stopped a running or retrying task.
     Stopped {
@@ -279,7 +280,7 @@ impl TaskStore {
             });
         }
         Ok(TaskEvent::Created {
-            task: NewTask { id, seq, spec },
+            task: Box::new(NewTask { id, seq, spec }),
         })
     }
 
@@ -354,7 +355,7 @@ impl TaskStore {
         }
         Ok(TaskEvent::Updated {
             task_id: u.task.task_id,
-            changes,
+            changes: Box::new(changes),
         })
     }
 
@@ -483,7 +484,7 @@ impl TaskStore {
                     task_id: holder.to_string(),
                 });
             }
-            let new = Task::create(task.clone(), at);
+            let new = Task::create(NewTask::clone(task), at);
             let after = new.deadline(retention);
             let row = self.tasks.insert(new)?;
             self.destinations
