@@ -512,6 +512,25 @@ fn the_seeded_ids_are_stable() {
     );
 }
 
+/// Ids compare by their text whether or not they share it (`==`, `cmp` and `hash` take a
+/// shortcut for clones of one id, see `src/ids.rs`), and a clone equals its original.
+#[test]
+fn ids_compare_by_text_shared_or_not() {
+    use live_lifecycle::ids::TaskId;
+    use std::hash::{BuildHasher, RandomState};
+    let one = TaskId::try_from("abc").unwrap();
+    let same = TaskId::try_from(String::from("abc")).unwrap();
+    let next = TaskId::try_from("abd").unwrap();
+    let shared = one.clone();
+    assert!(one == same && one == shared && one != next && next != same);
+    assert_eq!(one.cmp(&same), std::cmp::Ordering::Equal);
+    assert_eq!(one.cmp(&shared), std::cmp::Ordering::Equal);
+    assert!(one < next && next > same && one.partial_cmp(&next).is_some_and(|o| o.is_lt()));
+    let hasher = RandomState::new();
+    assert_eq!(hasher.hash_one(&one), hasher.hash_one("abc"));
+    assert_eq!(hasher.hash_one(&same), hasher.hash_one(&shared));
+}
+
 /// Written for `src/auth/mod.rs: replace Scheme::algorithm` (tested only in doctests, which a
 /// mutation run does not build) and `src/auth/keys.rs: replace <impl KeyStore for BTreeMap>::
 /// credential with None`: the algorithm names as requests spell them, and a `BTreeMap` key
