@@ -122,7 +122,12 @@ impl TaskTable {
     /// Whether the index, the rows and the free rows agree (used by tests).
     pub(crate) fn holds(&self) -> bool {
         let stored = self.rows.iter().flatten().count();
+        // A row freed twice would be handed to two tasks.
+        let mut free: Vec<u32> = self.free.iter().map(|row| row.0).collect();
+        free.sort_unstable();
+        free.dedup();
         stored == self.index.len()
+            && free.len() == self.free.len()
             && stored + self.free.len() == self.rows.len()
             && self.free.iter().all(|row| self.at(*row).is_none())
             && self
@@ -228,6 +233,41 @@ mod tests {
         // A second task with a stored id is refused and changes nothing.
         assert!(t.insert(task(3)).is_err());
         assert_eq!((t.len(), t.rows.len()), (3, 3));
+    }
+
+    /// `holds` notices each way the index, the rows and the free rows can disagree.
+    #[test]
+    fn holds_notices_each_disagreement() {
+        let whole = || {
+            let mut t = table(&[0, 1, 2]);
+            t.remove(Row(1));
+            t
+        };
+        assert!(whole().holds());
+        let mut unindexed = whole();
+        unindexed.index.remove(task(0).id());
+        let mut unfreed = whole();
+        unfreed.free.clear();
+        let mut freed_twice = whole();
+        freed_twice.free.push(Row(1));
+        freed_twice.rows.push(None);
+        let mut freed_in_use = whole();
+        freed_in_use.free = vec![Row(0)];
+        let mut misfiled = whole();
+        misfiled.index.insert(task(0).id().clone(), Row(2));
+        let mut crossed = whole();
+        crossed.index.insert(task(0).id().clone(), Row(2));
+        crossed.index.insert(task(2).id().clone(), Row(0));
+        for (name, broken) in [
+            ("unindexed", unindexed),
+            ("unfreed", unfreed),
+            ("freed twice", freed_twice),
+            ("freed in use", freed_in_use),
+            ("misfiled", misfiled),
+            ("crossed", crossed),
+        ] {
+            assert!(!broken.holds(), "{name}");
+        }
     }
 
     #[test]
