@@ -1153,8 +1153,9 @@ impl Engine {
     /// Applies everything that falls due up to `now`, in time order, each dated at its own
     /// deadline: tasks reaching StartTime start, tasks reaching EndTime exit, retrying tasks
     /// whose retries ran out stop, exited tasks past their retention disappear. Returns how
-    /// many transitions it applied. Each costs a few map operations: the cost is
-    /// proportional to what is due, not to the number of tasks. Every call runs this first.
+    /// many transitions it applied. Each reads its task from the row its timer holds and
+    /// moves the timer in the queue: the cost follows what is due, not the number of tasks
+    /// (a logarithm of it, for the queue). Every call runs this first.
     ///
     /// ```
     /// use live_lifecycle::{Config, Engine, pull_to_push::*};

@@ -43,9 +43,43 @@ use crate::{Engine, Event};
 pub struct Reply {
     status: u16,
     body: String,
-    events: Vec<Event>,
+    events: Events,
     callbacks: Vec<Callback>,
 }
+
+/// A reply's copy of the events its call recorded. A change call records one, held inline, so
+/// that the reply allocates nothing but its body; none or several go in a `Vec` (an empty
+/// one allocates nothing either).
+#[derive(Debug, Clone)]
+enum Events {
+    One(Event),
+    Many(Vec<Event>),
+}
+
+impl Events {
+    fn of(events: &[Event]) -> Self {
+        match events {
+            [one] => Self::One(one.clone()),
+            all => Self::Many(all.to_vec()),
+        }
+    }
+
+    fn as_slice(&self) -> &[Event] {
+        match self {
+            Self::One(one) => std::slice::from_ref(one),
+            Self::Many(all) => all,
+        }
+    }
+}
+
+/// Equal when they hold the same events, however held.
+impl PartialEq for Events {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Events {}
 
 impl Reply {
     /// The HTTP status: 200, or the error's documented status.
@@ -91,7 +125,7 @@ impl Reply {
     /// assert_eq!(engine.drain_events(), reply.events());
     /// ```
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.events.as_slice()
     }
 
     /// The callbacks the call produced, in order. They stay in the engine's outbox too
@@ -200,11 +234,7 @@ impl Engine {
         Reply {
             status,
             body,
-            events: self
-                .events
-                .get(events_before..)
-                .unwrap_or_default()
-                .to_vec(),
+            events: Events::of(self.events.get(events_before..).unwrap_or_default()),
             callbacks: self
                 .callbacks
                 .get(callbacks_before..)
