@@ -304,12 +304,17 @@ mod tests {
     }
 
     #[test]
-    fn a_map_filing_a_task_under_another_id_or_twice_does_not_load() {
+    fn only_a_map_filing_each_task_once_under_its_id_loads() {
         let json = serde_json::to_value(table(&[0])).unwrap();
         let entry = json.get("t9").unwrap().clone();
         let elsewhere = serde_json::json!({ "t0": entry });
         let err = serde_json::from_value::<TaskTable>(elsewhere).unwrap_err();
         assert!(err.to_string().contains("filed under"), "{err}");
+        let err = serde_json::from_str::<TaskTable>("[]").unwrap_err();
+        assert!(
+            err.to_string().contains("a map from task id to task"),
+            "{err}"
+        );
         let twice = format!("{{\"t9\":{entry},\"t9\":{entry}}}");
         let err = serde_json::from_str::<TaskTable>(&twice).unwrap_err();
         assert!(err.to_string().contains("already exists"), "{err}");
