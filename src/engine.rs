@@ -814,7 +814,7 @@ impl Engine {
                         job_id: &job_id,
                         request_id,
                     };
-                    write_body(&body, body.len())
+                    Ok(body.to_json())
                 }
             }
         });

@@ -2236,6 +2236,29 @@ fn snapshot_through_json_restores_the_state_and_the_next_ids() {
     assert_eq!(restored.snapshot(), e.snapshot());
 }
 
+/// A wire body holds an id that needs escaping (a generator of the embedder's may make one:
+/// ids are any printable ASCII) escaped as serde_json would, in Start's and Stop's hand-written
+/// bodies as in the typed reply's serialization.
+#[test]
+fn wire_bodies_escape_ids_that_need_it() {
+    let quoted = r#"a"b\c"#;
+    let mut e = Engine::with_id_generator(Config::default(), Box::new(FixedJobIds(quoted)));
+    let job = create(&mut e, &a(), "odd", t0());
+    assert_eq!(job, quoted);
+    let params = [("ClusterId", CLUSTER), ("JobId", quoted)];
+    for action in ["StartEdgeTranscodeJob", "StopEdgeTranscodeJob"] {
+        let reply = e.handle_rpc(a().as_str(), action, &params, t0());
+        assert_eq!(reply.status(), 200, "{}", reply.body_json());
+        let body: serde_json::Value = serde_json::from_str(&reply.body_json()).unwrap();
+        assert_eq!(body["JobId"], quoted, "{action}");
+        let typed = live_lifecycle::edge::JobIdResponse {
+            job_id: quoted.try_into().unwrap(),
+            request_id: body["RequestId"].as_str().unwrap().to_owned(),
+        };
+        assert_eq!(reply.body_json(), serde_json::to_string(&typed).unwrap());
+    }
+}
+
 #[test]
 fn restore_with_another_generator_continues_its_sequence() {
     #[derive(Debug)]
