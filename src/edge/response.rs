@@ -181,7 +181,12 @@ impl JobIdBody<'_> {
 /// Appends `text` as a JSON string, as serde_json writes it: copied whole when no byte needs
 /// escaping (a control character, `"` or `\`), else escaped by serde_json.
 fn push_json_str(out: &mut String, text: &str) {
-    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // A fold without an early exit, so the compiler checks many bytes at a time: ids are
+    // short and almost never need escaping.
+    let needs_escaping = text.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if !needs_escaping {
         out.push('"');
         out.push_str(text);
         out.push('"');
