@@ -20,11 +20,18 @@ pub(crate) fn check_id(text: &str) -> Result<(), &'static str> {
         Err("must not be empty")
     } else if text.len() > MAX_ID_LEN {
         Err("must be at most 128 characters")
-    } else if !text.bytes().all(|b| b.is_ascii_graphic()) {
+    } else if !all_graphic(text) {
         Err("must be printable ASCII without spaces")
     } else {
         Ok(())
     }
+}
+
+/// Whether every byte is visible ASCII. A fold without an early exit, so that the compiler
+/// checks many bytes at a time: the ids of every call are checked, and a bad one is rare.
+fn all_graphic(text: &str) -> bool {
+    text.bytes()
+        .fold(true, |graphic, b| graphic & b.is_ascii_graphic())
 }
 
 macro_rules! id_type {
