@@ -328,6 +328,27 @@ fn task_store_invariants_notice_each_disagreement() {
     }
 }
 
+/// README, Behaviour notes, "Snapshots": a snapshot whose task map files a task under
+/// another id does not load at all (the table is keyed by each task's own id).
+#[test]
+fn a_snapshot_filing_a_task_under_another_id_does_not_load() {
+    let mut engine = Engine::new(Config::default());
+    let now = at("2030-01-01T09:00:00Z");
+    let task = engine
+        .create_live_pull_to_push(&account(), &live_req(), now)
+        .unwrap()
+        .task_id
+        .to_string();
+    let json = serde_json::to_value(engine.snapshot()).unwrap();
+    assert!(serde_json::from_value::<live_lifecycle::Snapshot>(json.clone()).is_ok());
+    let mut broken = json;
+    let tasks = &mut broken["state"]["accounts"][account().as_str()]["tasks"]["tasks"];
+    let entry = tasks[&task].take();
+    *tasks = serde_json::json!({ "another-id": entry });
+    let err = serde_json::from_value::<live_lifecycle::Snapshot>(broken).unwrap_err();
+    assert!(err.to_string().contains("filed under"), "{err}");
+}
+
 /// Written for `src/engine.rs: replace Engine::config -> &Config with a leaked default`: an
 /// engine reports the configuration it was built or restored with.
 #[test]
