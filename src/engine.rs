@@ -209,7 +209,13 @@ impl State {
     }
 
     /// Applies one event, all or nothing, and returns the callback it calls for, if any.
-    fn apply(&mut self, event: &Event, limits: &TaskLimits) -> Result<Option<Callback>, ApiError> {
+    /// `row` is where a task event's task is stored, if the caller knows (a timer does).
+    fn apply(
+        &mut self,
+        event: &Event,
+        limits: &TaskLimits,
+        row: Option<Row>,
+    ) -> Result<Option<Callback>, ApiError> {
         match &event.change {
             Change::Edge(change) => {
                 if let Some(account) = self.accounts.get_mut(&event.account) {
@@ -225,7 +231,7 @@ impl State {
                 Ok(None)
             }
             Change::PullToPush(change) => {
-                self.apply_task(&event.account, change, event.at, limits, None)
+                self.apply_task(&event.account, change, event.at, limits, row)
             }
         }
     }
@@ -603,7 +609,7 @@ impl Engine {
         for (index, event) in events.into_iter().enumerate() {
             engine
                 .state
-                .apply(event, &engine.config.task_limits)
+                .apply(event, &engine.config.task_limits, None)
                 .map_err(|error| ReplayError { index, error })?;
         }
         engine.state.share_templates(&engine.config.templates);
@@ -663,29 +669,25 @@ impl Engine {
         change: Change,
         at: DateTime<Utc>,
     ) -> Result<(), ApiError> {
+        self.commit_in_row(account, change, at, None)
+    }
+
+    /// [`Engine::commit`] of a change to the task stored in `row`, if the caller knows where
+    /// (a timer does): the task is reached without a lookup by id.
+    fn commit_in_row(
+        &mut self,
+        account: &AccountId,
+        change: Change,
+        at: DateTime<Utc>,
+        row: Option<Row>,
+    ) -> Result<(), ApiError> {
         let event = Event {
             account: account.clone(),
             at,
             change,
         };
-        let callback = self.state.apply(&event, &self.config.task_limits)?;
+        let callback = self.state.apply(&event, &self.config.task_limits, row)?;
         self.events.push(event);
-        self.callbacks.extend(callback);
-        Ok(())
-    }
-
-    /// Applies and records the change a timer fires, reaching the task through the row the
-    /// timer carries.
-    fn commit_due(&mut self, timer: &Timer, event: TaskEvent) -> Result<(), ApiError> {
-        let limits = &self.config.task_limits;
-        let callback =
-            self.state
-                .apply_task(&timer.account, &event, timer.at, limits, Some(timer.row))?;
-        self.events.push(Event {
-            account: timer.account.clone(),
-            at: timer.at,
-            change: Change::PullToPush(event),
-        });
         self.callbacks.extend(callback);
         Ok(())
     }
@@ -1180,7 +1182,12 @@ impl Engine {
         let mut applied = 0;
         while let Some((timer, event)) = self.state.next_due(now, &self.config.task_limits) {
             let committed = match event {
-                Some(event) => self.commit_due(&timer, event),
+                Some(event) => self.commit_in_row(
+                    &timer.account,
+                    Change::PullToPush(event),
+                    timer.at,
+                    Some(timer.row),
+                ),
                 None => Err(ApiError::InternalError {
                     detail: "a timer without a due change".into(),
                 }),
