@@ -294,11 +294,8 @@ fn edge_store_invariants_notice_each_disagreement() {
     }
 }
 
-/// Written for `src/pull_to_push/store.rs: replace TaskStore::counts_hold with true` and its
-/// `&&` and `<` mutants: a loaded state whose destination index misses a live task, names
-/// another task for it, or holds a task whose window is empty fails the invariants.
-#[test]
-fn task_store_invariants_notice_each_disagreement() {
+/// The snapshot of an engine holding one task, as JSON, and the task's id.
+fn one_task() -> (serde_json::Value, String) {
     let mut engine = Engine::new(Config::default());
     let now = at("2030-01-01T09:00:00Z");
     let task = engine
@@ -307,6 +304,15 @@ fn task_store_invariants_notice_each_disagreement() {
         .task_id
         .to_string();
     let json = serde_json::to_value(engine.snapshot()).unwrap();
+    (json, task)
+}
+
+/// Written for `src/pull_to_push/store.rs: replace TaskStore::counts_hold with true` and its
+/// `&&` and `<` mutants: a loaded state whose destination index misses a live task, names
+/// another task for it, or holds a task whose window is empty fails the invariants.
+#[test]
+fn task_store_invariants_notice_each_disagreement() {
+    let (json, task) = one_task();
     let acct = account().to_string();
     assert!(holds(json.clone()));
     for tamper in ["no destination", "another holder", "empty window"] {
@@ -332,14 +338,7 @@ fn task_store_invariants_notice_each_disagreement() {
 /// another id does not load at all (the table is keyed by each task's own id).
 #[test]
 fn a_snapshot_filing_a_task_under_another_id_does_not_load() {
-    let mut engine = Engine::new(Config::default());
-    let now = at("2030-01-01T09:00:00Z");
-    let task = engine
-        .create_live_pull_to_push(&account(), &live_req(), now)
-        .unwrap()
-        .task_id
-        .to_string();
-    let json = serde_json::to_value(engine.snapshot()).unwrap();
+    let (json, task) = one_task();
     assert!(serde_json::from_value::<live_lifecycle::Snapshot>(json.clone()).is_ok());
     let mut broken = json;
     let tasks = &mut broken["state"]["accounts"][account().as_str()]["tasks"]["tasks"];
