@@ -4,6 +4,7 @@
 //! [`EdgeEvent`] it made; a replay applies the same events through the same methods. So a
 //! refused call changes nothing, and a replay reproduces the state exactly.
 
+use std::cmp::Reverse;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -406,8 +407,8 @@ impl EdgeStore {
     }
 
     /// The matching jobs of one cluster (count of all matches, and the requested page) in
-    /// creation order: the matches are partitioned around the page and only the page is
-    /// sorted, so every page costs the same (see [`Page::pick`](super::types::Page)).
+    /// creation order: only the matches that can be on the page are sorted, so every page
+    /// costs the same (see [`Page::pick`](super::types::Page)).
     pub(crate) fn list(&self, q: &ListJobs, now: DateTime<Utc>) -> (u64, Vec<JobView>) {
         let Some(cluster) = self.clusters.get(&q.cluster_id) else {
             return (0, Vec::new());
@@ -421,17 +422,13 @@ impl EdgeStore {
                     .as_ref()
                     .is_none_or(|k| k.matches(j.id().as_str(), j.name().as_str()))
         };
-        let mut hits: Vec<&Job> = cluster.jobs.values().filter(matches).collect();
+        let hits: Vec<&Job> = cluster.jobs.values().filter(matches).collect();
         let key = |j: &&Job| (j.created_at(), j.seq());
-        let views = q
-            .page
-            .pick(&mut hits, |a, b| match q.sort {
-                SortOrder::Asc => key(a).cmp(&key(b)),
-                SortOrder::Desc => key(b).cmp(&key(a)),
-            })
-            .iter()
-            .map(|j| j.view())
-            .collect();
+        let page = match q.sort {
+            SortOrder::Asc => q.page.pick(&hits, key),
+            SortOrder::Desc => q.page.pick(&hits, |j| Reverse(key(j))),
+        };
+        let views = page.into_iter().map(Job::view).collect();
         (hits.len() as u64, views)
     }
 

@@ -4,6 +4,8 @@
 //! then applied through [`TaskStore::apply`], the one place that writes; replays apply the
 //! same events.
 
+use std::cmp::Reverse;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -383,7 +385,7 @@ impl TaskStore {
     /// The tasks of one region matching every filter, newest first, and the requested page;
     /// every page costs the same (see [`Page::pick`](crate::edge::Page)).
     pub(crate) fn list(&self, q: &ListTasks) -> (u64, Vec<TaskView>) {
-        let mut hits: Vec<&Task> = self
+        let hits: Vec<&Task> = self
             .tasks
             .tasks()
             .filter(|t| t.region() == q.region)
@@ -403,13 +405,9 @@ impl TaskStore {
                     .is_none_or(|part| contains_ignoring_case(t.spec().dst_url.as_str(), part))
             })
             .collect();
-        // Newest first: partitioned around the page, only the page sorted.
-        let views = q
-            .page
-            .pick(&mut hits, |a, b| b.order_key().cmp(&a.order_key()))
-            .iter()
-            .map(|t| t.view())
-            .collect();
+        // Newest first.
+        let page = q.page.pick(&hits, |t| Reverse(t.order_key()));
+        let views = page.into_iter().map(Task::view).collect();
         (hits.len() as u64, views)
     }
 
