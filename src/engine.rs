@@ -116,11 +116,31 @@ impl Default for Config {
     }
 }
 
-/// One account's resources.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One account's resources, with the account's own id (which events share): a call finds
+/// the account and its id in one lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 struct AccountState {
+    #[serde(skip)]
+    id: AccountId,
     edge: EdgeStore,
     tasks: TaskStore,
+}
+
+/// The stored form of an [`AccountState`]: its id is the key it is stored under.
+#[derive(Deserialize)]
+struct AccountData {
+    edge: EdgeStore,
+    tasks: TaskStore,
+}
+
+impl AccountState {
+    fn new(id: AccountId) -> Self {
+        Self {
+            id,
+            edge: EdgeStore::default(),
+            tasks: TaskStore::default(),
+        }
+    }
 }
 
 /// All resources of all accounts: what a snapshot holds and what equality compares.
@@ -148,7 +168,7 @@ pub struct State {
 /// which are read back from the tasks.
 #[derive(Deserialize)]
 struct StateData {
-    accounts: Map<AccountId, AccountState>,
+    accounts: Map<AccountId, AccountData>,
     jobs_created: u64,
     #[serde(default)]
     tasks_created: u64,
@@ -158,14 +178,25 @@ struct StateData {
 
 impl From<StateData> for State {
     fn from(data: StateData) -> Self {
+        let accounts: Map<AccountId, AccountState> = data
+            .accounts
+            .into_iter()
+            .map(|(id, a)| {
+                let state = AccountState {
+                    id: id.clone(),
+                    edge: a.edge,
+                    tasks: a.tasks,
+                };
+                (id, state)
+            })
+            .collect();
         let timers = data
             .timers
             .into_iter()
             .map(|(at, account, id)| {
                 // A timer of no task (a tampered snapshot) keeps its place at the end of its
                 // second, where `invariants_hold` finds it.
-                let (seq, row) = data
-                    .accounts
+                let (seq, row) = accounts
                     .get(&account)
                     .and_then(|a| a.tasks.placed(&id))
                     .unwrap_or((u64::MAX, Row::NONE));
@@ -179,7 +210,7 @@ impl From<StateData> for State {
             })
             .collect();
         Self {
-            accounts: data.accounts,
+            accounts,
             jobs_created: data.jobs_created,
             tasks_created: data.tasks_created,
             timers,
@@ -221,7 +252,7 @@ impl State {
                 if let Some(account) = self.accounts.get_mut(&event.account) {
                     account.edge.apply(change, event.at)?;
                 } else {
-                    let mut account = AccountState::default();
+                    let mut account = AccountState::new(event.account.clone());
                     account.edge.apply(change, event.at)?;
                     self.accounts.insert(event.account.clone(), account);
                 }
@@ -250,7 +281,7 @@ impl State {
             Some(a) => a.tasks.apply(change, at, retention, row)?,
             // As for edge events: an empty store refuses every event but a creation.
             None => {
-                let mut a = AccountState::default();
+                let mut a = AccountState::new(account.clone());
                 let applied = a.tasks.apply(change, at, retention, row)?;
                 self.accounts.insert(account.clone(), a);
                 applied
@@ -721,12 +752,12 @@ impl Engine {
     /// recorded, and the job id answered.
     fn change_edge_job(
         &mut self,
-        account: &AccountId,
+        account: &str,
         key: JobKey<'_>,
         now: DateTime<Utc>,
         change: impl FnOnce(&mut EdgeStore, &Config) -> Result<EdgeEvent, ApiError>,
     ) -> Result<JobId, ApiError> {
-        edge_access(&self.config, account.as_str())?;
+        edge_access(&self.config, account)?;
         // An account without resources has no job to find.
         let Some(a) = self.state.accounts.get_mut(account) else {
             return Err(key.not_found());
@@ -734,7 +765,7 @@ impl Engine {
         let event = change(&mut a.edge, &self.config)?;
         let job_id = event.job_id().clone();
         self.events.push(Event {
-            account: account.clone(),
+            account: a.id.clone(),
             at: now,
             change: Change::Edge(event),
         });
@@ -784,22 +815,12 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<String, Rejection> {
         let outcome = key.and_then(|key| {
-            // The account as stored, so the event shares its id; an account with no resources
-            // yet has no job to change.
-            match self.state.accounts.get_key_value(account) {
-                Some((owner, _)) => {
-                    let owner = owner.clone();
-                    self.change_edge_job(&owner, key, now, |store, config| {
-                        change.run(store, config, key, now)
-                    })
-                }
-                None => {
-                    edge_access(&self.config, account)?;
-                    Err(key.not_found())
-                }
-            }
+            self.change_edge_job(account, key, now, |store, config| {
+                change.run(store, config, key, now)
+            })
         });
-        self.advance(now);
+        // No `advance` after the change, as the typed calls make: an edge change sets no
+        // timer, and the wire advanced to `now` before the call.
         let written = outcome.and_then(|job_id| {
             let request_id = draw_request_id(
                 &mut *self.ids,
@@ -973,7 +994,7 @@ impl Engine {
             |engine| {
                 let u = req.validate()?;
                 let job = u.job.clone();
-                engine.change_edge_job(account, job.key(), now, |store, config| {
+                engine.change_edge_job(account.as_str(), job.key(), now, |store, config| {
                     store.update(u, &config.templates, now)
                 })
             },
@@ -1004,7 +1025,7 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account, key, now, |store, config| {
+                engine.change_edge_job(account.as_str(), key, now, |store, config| {
                     KeyChange::Start.run(store, config, key, now)
                 })
             },
@@ -1035,7 +1056,7 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account, key, now, |store, config| {
+                engine.change_edge_job(account.as_str(), key, now, |store, config| {
                     KeyChange::Stop.run(store, config, key, now)
                 })
             },
@@ -1066,7 +1087,7 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account, key, now, |store, config| {
+                engine.change_edge_job(account.as_str(), key, now, |store, config| {
                     KeyChange::Delete.run(store, config, key, now)
                 })
             },
