@@ -179,9 +179,20 @@ impl<'a> JobKey<'a> {
         cluster_id: Option<&'a str>,
         job_id: Option<&'a str>,
     ) -> Result<Self, ApiError> {
-        let mut check = Check::default();
-        let key = Self::parse(&mut check, cluster_id, job_id);
-        check.finish(key)
+        // `parse`'s rules in its precedence (missing, then malformed, each in field order),
+        // stopping at the first problem instead of collecting them: every Get, Start, Stop
+        // and Delete reads its key this way.
+        let present = |field, raw: Option<&'a str>| {
+            raw.filter(|text| !text.is_empty())
+                .ok_or_else(|| ApiError::missing(field))
+        };
+        let (cluster_id, job_id) = (present("ClusterId", cluster_id)?, present("JobId", job_id)?);
+        let shaped =
+            |field, text: &'a str| id_text(text).map_err(|reason| ApiError::invalid(field, reason));
+        Ok(Self {
+            cluster_id: shaped("ClusterId", cluster_id)?,
+            job_id: shaped("JobId", job_id)?,
+        })
     }
 
     /// `JobNotFound` for this key.
