@@ -749,27 +749,29 @@ impl Engine {
 
     /// Runs a state-changing edge call on the job `key` names: `change` finds the job, checks
     /// it and changes it in place, all checks before the write; the event it returns is
-    /// recorded, and the job id answered.
-    fn change_edge_job(
+    /// recorded, and what `answer` takes from it returned (the typed replies own a copy of
+    /// the job id; the wire's body reads the id from the key, and takes nothing).
+    fn change_edge_job<R>(
         &mut self,
         account: &str,
         key: JobKey<'_>,
         now: DateTime<Utc>,
         change: impl FnOnce(&mut EdgeStore, &Config) -> Result<EdgeEvent, ApiError>,
-    ) -> Result<JobId, ApiError> {
+        answer: impl FnOnce(&EdgeEvent) -> R,
+    ) -> Result<R, ApiError> {
         edge_access(&self.config, account)?;
         // An account without resources has no job to find.
         let Some(a) = self.state.accounts.get_mut(account) else {
             return Err(key.not_found());
         };
         let event = change(&mut a.edge, &self.config)?;
-        let job_id = event.job_id().clone();
+        let answered = answer(&event);
         self.events.push(Event {
             account: a.id.clone(),
             at: now,
             change: Change::Edge(event),
         });
-        Ok(job_id)
+        Ok(answered)
     }
 
     /// GetEdgeTranscodeJob for the wire: the body is written straight from the stored job,
@@ -815,13 +817,17 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<String, Rejection> {
         let outcome = key.and_then(|key| {
-            self.change_edge_job(account, key, now, |store, config| {
-                change.run(store, config, key, now)
-            })
+            self.change_edge_job(
+                account,
+                key,
+                now,
+                |store, config| change.run(store, config, key, now),
+                |_| key,
+            )
         });
         // No `advance` after the change, as the typed calls make: an edge change sets no
         // timer, and the wire advanced to `now` before the call.
-        let written = outcome.and_then(|job_id| {
+        let written = outcome.and_then(|key| {
             let request_id = draw_request_id(
                 &mut *self.ids,
                 &mut self.requests_answered,
@@ -833,8 +839,9 @@ impl Engine {
                     write_body(&body, body.len())
                 }
                 KeyChange::Start | KeyChange::Stop => {
+                    // The key's id is the stored one, byte for byte: it found the job.
                     let body = JobIdBody {
-                        job_id: &job_id,
+                        job_id: key.job_id,
                         request_id,
                     };
                     Ok(body.to_json())
@@ -994,9 +1001,13 @@ impl Engine {
             |engine| {
                 let u = req.validate()?;
                 let job = u.job.clone();
-                engine.change_edge_job(account.as_str(), job.key(), now, |store, config| {
-                    store.update(u, &config.templates, now)
-                })
+                engine.change_edge_job(
+                    account.as_str(),
+                    job.key(),
+                    now,
+                    |store, config| store.update(u, &config.templates, now),
+                    |event| event.job_id().clone(),
+                )
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
@@ -1025,9 +1036,13 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account.as_str(), key, now, |store, config| {
-                    KeyChange::Start.run(store, config, key, now)
-                })
+                engine.change_edge_job(
+                    account.as_str(),
+                    key,
+                    now,
+                    |store, config| KeyChange::Start.run(store, config, key, now),
+                    |event| event.job_id().clone(),
+                )
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
@@ -1056,9 +1071,13 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account.as_str(), key, now, |store, config| {
-                    KeyChange::Stop.run(store, config, key, now)
-                })
+                engine.change_edge_job(
+                    account.as_str(),
+                    key,
+                    now,
+                    |store, config| KeyChange::Stop.run(store, config, key, now),
+                    |event| event.job_id().clone(),
+                )
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
@@ -1087,9 +1106,13 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.change_edge_job(account.as_str(), key, now, |store, config| {
-                    KeyChange::Delete.run(store, config, key, now)
-                })
+                engine.change_edge_job(
+                    account.as_str(),
+                    key,
+                    now,
+                    |store, config| KeyChange::Delete.run(store, config, key, now),
+                    |_| (),
+                )
             },
             |_, request_id| DeleteResponse { request_id },
         )

@@ -153,7 +153,7 @@ impl GetJobBody<'_> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct JobIdBody<'a> {
-    pub(crate) job_id: &'a JobId,
+    pub(crate) job_id: &'a str,
     pub(crate) request_id: &'a str,
 }
 
@@ -161,7 +161,7 @@ impl JobIdBody<'_> {
     /// The body's length in bytes when neither text needs escaping (the generated ids never
     /// do; an id from a generator of the embedder's may, and then the body grows once).
     pub(crate) fn len(&self) -> usize {
-        r#"{"JobId":"","RequestId":""}"#.len() + self.job_id.as_str().len() + self.request_id.len()
+        r#"{"JobId":"","RequestId":""}"#.len() + self.job_id.len() + self.request_id.len()
     }
 
     /// The body, written by hand: what serde_json writes for it (`tests/wire_props.rs`
@@ -170,7 +170,7 @@ impl JobIdBody<'_> {
     pub(crate) fn to_json(&self) -> String {
         let mut out = String::with_capacity(self.len());
         out.push_str(r#"{"JobId":"#);
-        push_json_str(&mut out, self.job_id.as_str());
+        push_json_str(&mut out, self.job_id);
         out.push_str(r#","RequestId":"#);
         push_json_str(&mut out, self.request_id);
         out.push('}');
@@ -228,7 +228,7 @@ pub struct JobIdResponse {
 impl Serialize for JobIdResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         JobIdBody {
-            job_id: &self.job_id,
+            job_id: self.job_id.as_str(),
             request_id: &self.request_id,
         }
         .serialize(s)
