@@ -663,7 +663,9 @@ impl Engine {
     /// assert_eq!(engine.snapshot().requests_answered, 1);
     /// ```
     pub fn next_request_id(&mut self) -> String {
-        let mut id = String::new();
+        // Room for a GUID up front: grown from empty, the string's reserve-and-grow path took
+        // a third of the id's cost (an id of the embedder's generator grows as it needs).
+        let mut id = String::with_capacity(36);
         draw_request_id(&mut *self.ids, &mut self.requests_answered, &mut id);
         id
     }
@@ -689,6 +691,28 @@ impl Engine {
         self.advance(now);
         let outcome = run(self);
         self.advance(now);
+        self.answer(outcome, ok)
+    }
+
+    /// [`Engine::call`] for an edge call, which sets no timer: nothing can fall due after
+    /// it that was not due before.
+    fn edge_call<T, R>(
+        &mut self,
+        now: DateTime<Utc>,
+        run: impl FnOnce(&mut Self) -> Result<T, ApiError>,
+        ok: impl FnOnce(T, String) -> R,
+    ) -> Result<R, Rejection> {
+        self.advance(now);
+        let outcome = run(self);
+        self.answer(outcome, ok)
+    }
+
+    /// A call's outcome with a fresh request id: the reply `ok` makes, or the refusal.
+    fn answer<T, R>(
+        &mut self,
+        outcome: Result<T, ApiError>,
+        ok: impl FnOnce(T, String) -> R,
+    ) -> Result<R, Rejection> {
         match outcome {
             Ok(value) => {
                 let request_id = self.next_request_id();
@@ -882,7 +906,7 @@ impl Engine {
         req: &CreateEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let valid = req.validate()?;
@@ -936,7 +960,7 @@ impl Engine {
         req: &GetEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<GetJobResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let key = req.key()?;
@@ -965,7 +989,7 @@ impl Engine {
         req: &ListEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<ListJobsResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let q = req.validate()?;
@@ -1001,7 +1025,7 @@ impl Engine {
         req: &UpdateEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let u = req.validate()?;
@@ -1037,7 +1061,7 @@ impl Engine {
         req: &StartEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let key = req.key()?;
@@ -1072,7 +1096,7 @@ impl Engine {
         req: &StopEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<JobIdResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let key = req.key()?;
@@ -1107,7 +1131,7 @@ impl Engine {
         req: &DeleteEdgeTranscodeJobRequest,
         now: DateTime<Utc>,
     ) -> Result<DeleteResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let key = req.key()?;
@@ -1144,7 +1168,7 @@ impl Engine {
         req: &GetEdgeTranscodeTemplateRequest,
         now: DateTime<Utc>,
     ) -> Result<GetTemplateResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let r = req.validate()?;
@@ -1185,7 +1209,7 @@ impl Engine {
         req: &ListEdgeTranscodeTemplateRequest,
         now: DateTime<Utc>,
     ) -> Result<ListTemplatesResponse, Rejection> {
-        self.call(
+        self.edge_call(
             now,
             |engine| {
                 let q = req.validate()?;
