@@ -438,6 +438,10 @@ pub struct ReplayError {
     pub error: ApiError,
 }
 
+/// The most room [`Engine::drain_events`] and [`Engine::drain_callbacks`] leave behind, in
+/// entries: a server's tick's worth (320 KB of events), without holding on to a burst's.
+const DRAIN_ROOM: usize = 4096;
+
 /// The sans-IO core: all state, every operation, no I/O, no clock, no randomness.
 ///
 /// Every call takes the caller's account and `now`; ids come from the engine's
@@ -535,17 +539,18 @@ impl Engine {
     }
 
     /// Takes the events recorded since the last call, oldest first. The log starts again
-    /// with room for as many, so calls that come at a steady rate between drains record
-    /// their events without growing it: an emptied log grew by doubling again, each step a
-    /// copy into memory not yet touched (a quarter of a typed Start + Stop with a million
-    /// jobs stored, drained every 1,024).
+    /// with room for as many, up to 4,096, so calls that come at a steady rate
+    /// between drains record their events without growing it: an emptied log grew by
+    /// doubling again, each step a copy into memory not yet touched (a quarter of a typed
+    /// Start + Stop with a million jobs stored, drained every 1,024). A larger burst keeps
+    /// no more room than that.
     ///
     /// ```
     /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
     /// assert!(engine.drain_events().is_empty());
     /// ```
     pub fn drain_events(&mut self) -> Vec<Event> {
-        let room = self.events.len();
+        let room = self.events.len().min(DRAIN_ROOM);
         std::mem::replace(&mut self.events, Vec::with_capacity(room))
     }
 
@@ -1295,8 +1300,8 @@ impl Engine {
     /// assert!(engine.drain_callbacks().is_empty());
     /// ```
     pub fn drain_callbacks(&mut self) -> Vec<Callback> {
-        // As the event log: room for as many again.
-        let room = self.callbacks.len();
+        // As the event log: room for as many again, up to `DRAIN_ROOM`.
+        let room = self.callbacks.len().min(DRAIN_ROOM);
         std::mem::replace(&mut self.callbacks, Vec::with_capacity(room))
     }
 
@@ -1721,4 +1726,47 @@ fn write_body<T: Serialize>(body: &T, capacity: usize) -> Result<String, ApiErro
     String::from_utf8(out).map_err(|e| ApiError::InternalError {
         detail: format!("the reply is not UTF-8: {e}").into(),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{Config, DRAIN_ROOM, Engine};
+    use crate::edge::{CreateEdgeTranscodeJobRequest, EdgeLimits};
+
+    fn created(engine: &mut Engine, n: usize) {
+        let account = "1001".try_into().unwrap();
+        for i in 0..n {
+            let req = CreateEdgeTranscodeJobRequest {
+                cluster_id: Some("c1".into()),
+                name: Some(format!("job_{i}")),
+                template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+                stream_input: Some("rtmp://in.example.com/live/a".into()),
+                stream_output: Some("rtmp://out.example.com/live/a".into()),
+            };
+            let now = "2030-01-01T00:00:00Z".parse().unwrap();
+            engine
+                .create_edge_transcode_job(&account, &req, now)
+                .unwrap();
+        }
+    }
+
+    /// A drain leaves the log room for as many events as it took, so the next ones are
+    /// recorded without growing it, but no more than `DRAIN_ROOM` after a burst.
+    #[test]
+    fn a_drain_leaves_room_for_as_many_events_up_to_a_bound() {
+        let mut engine = Engine::new(Config {
+            edge_limits: EdgeLimits {
+                max_jobs: 10_000,
+                max_running_jobs: 10,
+            },
+            ..Config::default()
+        });
+        created(&mut engine, 100);
+        assert_eq!(engine.drain_events().len(), 100);
+        assert!(engine.events.is_empty() && engine.events.capacity() >= 100);
+        created(&mut engine, DRAIN_ROOM + 1000);
+        assert_eq!(engine.drain_events().len(), DRAIN_ROOM + 1000);
+        assert_eq!(engine.events.capacity(), DRAIN_ROOM);
+    }
 }
