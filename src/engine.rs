@@ -541,7 +541,7 @@ impl Engine {
     /// Takes the events recorded since the last call, oldest first. The log starts again
     /// with room for as many, up to 4,096, so calls that come at a steady rate
     /// between drains record their events without growing it: an emptied log grew by
-    /// doubling again, each step a copy into memory not yet touched (a quarter of a typed
+    /// doubling again, each step a copy into memory not yet touched (a fifth of a typed
     /// Start + Stop with a million jobs stored, drained every 1,024). A larger burst keeps
     /// no more room than that.
     ///
