@@ -228,8 +228,8 @@ impl State {
     pub fn invariants_hold(&self) -> bool {
         let tasks: usize = self.accounts.values().map(|a| a.tasks.len()).sum();
         self.accounts
-            .values()
-            .all(|a| a.edge.counts_hold() && a.tasks.counts_hold())
+            .iter()
+            .all(|(id, a)| &a.id == id && a.edge.counts_hold() && a.tasks.counts_hold())
             && self.timers.len() == tasks
             && self.timers.iter().all(|timer| {
                 self.accounts
