@@ -249,13 +249,7 @@ impl State {
     ) -> Result<Option<Callback>, ApiError> {
         match &event.change {
             Change::Edge(change) => {
-                if let Some(account) = self.accounts.get_mut(&event.account) {
-                    account.edge.apply(change, event.at)?;
-                } else {
-                    let mut account = AccountState::new(event.account.clone());
-                    account.edge.apply(change, event.at)?;
-                    self.accounts.insert(event.account.clone(), account);
-                }
+                self.in_account(&event.account, |a| a.edge.apply(change, event.at))?;
                 if let EdgeEvent::JobCreated { job, .. } = change {
                     self.jobs_created = self.jobs_created.max(job.seq.saturating_add(1));
                 }
@@ -265,6 +259,23 @@ impl State {
                 self.apply_task(&event.account, change, event.at, limits, row)
             }
         }
+    }
+
+    /// Runs `apply` on the account's state, or on a new one that is kept only if `apply`
+    /// succeeds: an empty store refuses every event but a creation, and a refused event
+    /// leaves no empty account behind.
+    fn in_account<T>(
+        &mut self,
+        account: &AccountId,
+        apply: impl FnOnce(&mut AccountState) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        if let Some(a) = self.accounts.get_mut(account) {
+            return apply(a);
+        }
+        let mut a = AccountState::new(account.clone());
+        let applied = apply(&mut a)?;
+        self.accounts.insert(account.clone(), a);
+        Ok(applied)
     }
 
     /// Applies one task event; `row` is where the task is stored, if the caller knows.
@@ -277,16 +288,7 @@ impl State {
         row: Option<Row>,
     ) -> Result<Option<Callback>, ApiError> {
         let retention = limits.retention();
-        let applied = match self.accounts.get_mut(account) {
-            Some(a) => a.tasks.apply(change, at, retention, row)?,
-            // As for edge events: an empty store refuses every event but a creation.
-            None => {
-                let mut a = AccountState::new(account.clone());
-                let applied = a.tasks.apply(change, at, retention, row)?;
-                self.accounts.insert(account.clone(), a);
-                applied
-            }
-        };
+        let applied = self.in_account(account, |a| a.tasks.apply(change, at, retention, row))?;
         let timer = |at| Timer {
             at,
             seq: applied.seq,
@@ -442,6 +444,12 @@ pub struct ReplayError {
 /// entries: a server's tick's worth (320 KB of events), without holding on to a burst's.
 const DRAIN_ROOM: usize = 4096;
 
+/// Everything in `buffer`, which is left empty with room for as many, up to [`DRAIN_ROOM`].
+fn drained<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let room = buffer.len().min(DRAIN_ROOM);
+    std::mem::replace(buffer, Vec::with_capacity(room))
+}
+
 /// The sans-IO core: all state, every operation, no I/O, no clock, no randomness.
 ///
 /// Every call takes the caller's account and `now`; ids come from the engine's
@@ -550,8 +558,7 @@ impl Engine {
     /// assert!(engine.drain_events().is_empty());
     /// ```
     pub fn drain_events(&mut self) -> Vec<Event> {
-        let room = self.events.len().min(DRAIN_ROOM);
-        std::mem::replace(&mut self.events, Vec::with_capacity(room))
+        drained(&mut self.events)
     }
 
     /// [`Engine::drain_events`] into a buffer of the caller's, appended to it. Both buffers
@@ -693,14 +700,19 @@ impl Engine {
         run: impl FnOnce(&mut Self) -> Result<T, ApiError>,
         ok: impl FnOnce(T, String) -> R,
     ) -> Result<R, Rejection> {
-        self.advance(now);
-        let outcome = run(self);
-        self.advance(now);
-        self.answer(outcome, ok)
+        self.edge_call(
+            now,
+            |engine| {
+                let outcome = run(engine);
+                engine.advance(now);
+                outcome
+            },
+            ok,
+        )
     }
 
-    /// [`Engine::call`] for an edge call, which sets no timer: nothing can fall due after
-    /// it that was not due before.
+    /// [`Engine::call`] without the advance after the call, for an edge call, which sets
+    /// no timer: nothing can fall due after it that was not due before.
     fn edge_call<T, R>(
         &mut self,
         now: DateTime<Utc>,
@@ -708,17 +720,7 @@ impl Engine {
         ok: impl FnOnce(T, String) -> R,
     ) -> Result<R, Rejection> {
         self.advance(now);
-        let outcome = run(self);
-        self.answer(outcome, ok)
-    }
-
-    /// A call's outcome with a fresh request id: the reply `ok` makes, or the refusal.
-    fn answer<T, R>(
-        &mut self,
-        outcome: Result<T, ApiError>,
-        ok: impl FnOnce(T, String) -> R,
-    ) -> Result<R, Rejection> {
-        match outcome {
+        match run(self) {
             Ok(value) => {
                 let request_id = self.next_request_id();
                 Ok(ok(value, request_id))
@@ -1300,9 +1302,7 @@ impl Engine {
     /// assert!(engine.drain_callbacks().is_empty());
     /// ```
     pub fn drain_callbacks(&mut self) -> Vec<Callback> {
-        // As the event log: room for as many again, up to `DRAIN_ROOM`.
-        let room = self.callbacks.len().min(DRAIN_ROOM);
-        std::mem::replace(&mut self.callbacks, Vec::with_capacity(room))
+        drained(&mut self.callbacks)
     }
 
     /// [`Engine::drain_callbacks`] into a buffer of the caller's, appended to it. Both
