@@ -21,7 +21,7 @@ use crate::edge::{
     TemplateCatalogue, TemplateList, UpdateEdgeTranscodeJobRequest,
 };
 use crate::error::{ApiError, Rejection};
-use crate::ids::{AccountId, IdGenerator, IdKind, JobId, SeededIds, TaskId};
+use crate::ids::{AccountId, IdGenerator, IdKind, JobId, RequestId, SeededIds, TaskId};
 use crate::pull_to_push::{
     Callback, CreateLivePullToPushRequest, CreateTaskResponse, DeleteLivePullToPushRequest,
     DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, DescribeTaskListResponse,
@@ -682,10 +682,17 @@ impl Engine {
         id
     }
 
+    /// The next request id for a typed reply (or a refusal), counted like the wire's.
+    fn reply_id(&mut self) -> RequestId {
+        let seq = self.requests_answered;
+        self.requests_answered = seq.wrapping_add(1);
+        self.ids.request_id(seq)
+    }
+
     /// A refusal: the error with a fresh request id and the configured host id.
     pub(crate) fn refuse(&mut self, error: ApiError) -> Rejection {
         Rejection {
-            request_id: self.next_request_id(),
+            request_id: self.reply_id(),
             host_id: self.config.host_id.clone(),
             error,
         }
@@ -698,7 +705,7 @@ impl Engine {
         &mut self,
         now: DateTime<Utc>,
         run: impl FnOnce(&mut Self) -> Result<T, ApiError>,
-        ok: impl FnOnce(T, String) -> R,
+        ok: impl FnOnce(T, RequestId) -> R,
     ) -> Result<R, Rejection> {
         self.edge_call(
             now,
@@ -717,12 +724,12 @@ impl Engine {
         &mut self,
         now: DateTime<Utc>,
         run: impl FnOnce(&mut Self) -> Result<T, ApiError>,
-        ok: impl FnOnce(T, String) -> R,
+        ok: impl FnOnce(T, RequestId) -> R,
     ) -> Result<R, Rejection> {
         self.advance(now);
         match run(self) {
             Ok(value) => {
-                let request_id = self.next_request_id();
+                let request_id = self.reply_id();
                 Ok(ok(value, request_id))
             }
             Err(error) => Err(self.refuse(error)),

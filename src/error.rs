@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use crate::ids::RequestId;
+
 /// A reason or detail text: static in almost every case, owned where it names a value.
 pub type Detail = Cow<'static, str>;
 
@@ -249,7 +251,7 @@ impl ApiError {
 #[error("{error}")]
 pub struct Rejection {
     /// The id of the refused request.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The endpoint host that answered, e.g. `live.aliyuncs.com`.
     pub host_id: String,
     /// What was wrong.

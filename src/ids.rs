@@ -161,6 +161,167 @@ id_type!(
     "fd245384-4067-4f91-9d75-9666a6bc0a1e"
 );
 
+/// The longest request id held without a heap allocation: a GUID's 36 characters, and two
+/// to spare (the enum's tag and the length take the rest of 40 bytes).
+const INLINE_REQUEST_ID: usize = 38;
+
+/// A reply's `RequestId`. The default generator's GUIDs are held inline, so a typed call's
+/// reply allocates nothing (a request id is drawn on every call, and its `String` was a
+/// sixth of a typed Start or Stop); a longer id of an embedder's generator is kept on the
+/// heap. Compares, hashes, prints and serializes as its text.
+///
+/// ```
+/// use live_lifecycle::ids::RequestId;
+/// let id = RequestId::from("5C1E43DC-8F6A-4B2E-9F0A-1B2C3D4E5F60");
+/// assert_eq!(id, "5C1E43DC-8F6A-4B2E-9F0A-1B2C3D4E5F60");
+/// assert_eq!(id.len(), 36);
+/// assert_eq!(serde_json::to_string(&id).unwrap(), "\"5C1E43DC-8F6A-4B2E-9F0A-1B2C3D4E5F60\"");
+/// let long = RequestId::from("a".repeat(100).as_str());
+/// assert_eq!(long.as_str(), "a".repeat(100));
+/// ```
+#[derive(Clone, Deserialize)]
+#[serde(from = "String")]
+pub struct RequestId(RequestText);
+
+#[derive(Clone)]
+enum RequestText {
+    /// The first `len` bytes are the text: whole UTF-8, copied from a `str` or the ASCII of
+    /// the default generator's GUID (read as text only when asked, so a reply nobody reads
+    /// pays no check).
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_REQUEST_ID],
+    },
+    Heap(Box<str>),
+}
+
+impl RequestId {
+    /// The id as text.
+    ///
+    /// ```
+    /// # use live_lifecycle::ids::RequestId;
+    /// assert_eq!(RequestId::from("REQ-1").as_str(), "REQ-1");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            RequestText::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                // Always whole: the bytes are a whole `str`, copied.
+                .and_then(|text| std::str::from_utf8(text).ok())
+                .unwrap_or_default(),
+            RequestText::Heap(text) => text,
+        }
+    }
+}
+
+impl RequestId {
+    /// A GUID of the default generator, kept as its ASCII bytes.
+    fn from_guid(guid: [u8; 36]) -> Self {
+        let mut bytes = [0u8; INLINE_REQUEST_ID];
+        if let Some(head) = bytes.first_chunk_mut::<36>() {
+            *head = guid;
+        }
+        Self(RequestText::Inline { len: 36, bytes })
+    }
+}
+
+impl From<&str> for RequestId {
+    fn from(text: &str) -> Self {
+        let mut bytes = [0u8; INLINE_REQUEST_ID];
+        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
+            (Some(head), Ok(len)) => {
+                head.copy_from_slice(text.as_bytes());
+                Self(RequestText::Inline { len, bytes })
+            }
+            _ => Self(RequestText::Heap(text.into())),
+        }
+    }
+}
+
+impl From<String> for RequestId {
+    fn from(text: String) -> Self {
+        if text.len() <= INLINE_REQUEST_ID {
+            Self::from(text.as_str())
+        } else {
+            Self(RequestText::Heap(text.into_boxed_str()))
+        }
+    }
+}
+
+impl From<RequestId> for String {
+    fn from(id: RequestId) -> String {
+        match id.0 {
+            RequestText::Heap(text) => text.into_string(),
+            RequestText::Inline { .. } => id.as_str().to_owned(),
+        }
+    }
+}
+
+serialize_as_str!(RequestId);
+
+impl std::ops::Deref for RequestId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for RequestId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for RequestId {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for RequestId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for RequestId {}
+
+impl PartialEq<str> for RequestId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RequestId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for RequestId {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl std::hash::Hash for RequestId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Which kind of id the engine needs next.
 ///
 /// ```
@@ -219,6 +380,19 @@ pub trait IdGenerator: fmt::Debug + Send {
     /// ```
     fn generate_into(&mut self, kind: IdKind, seq: u64, out: &mut String) {
         out.push_str(&self.generate(kind, seq));
+    }
+
+    /// The `seq`-th request id, as a typed reply holds it. The default keeps what
+    /// [`generate`](Self::generate) makes; [`SeededIds`] overrides it to build its GUID in
+    /// place, so a typed call's reply neither allocates nor checks text for its id.
+    ///
+    /// ```
+    /// use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
+    /// let mut ids = SeededIds::new(3);
+    /// assert_eq!(ids.request_id(9), ids.generate(IdKind::Request, 9));
+    /// ```
+    fn request_id(&mut self, seq: u64) -> RequestId {
+        RequestId::from(self.generate(IdKind::Request, seq))
     }
 }
 
@@ -280,54 +454,71 @@ impl IdGenerator for SeededIds {
             IdKind::Request => push_uuid(out, bits, UPPER),
         }
     }
+
+    fn request_id(&mut self, seq: u64) -> RequestId {
+        RequestId::from_guid(uuid(self.bits(IdKind::Request, seq), UPPER))
+    }
 }
 
 /// How far a digit's letter (10 to 15) lies past `'0' + 10`: lower- or upper-case hex.
 const LOWER: u64 = (b'a' - b'0' - 10) as u64;
 const UPPER: u64 = (b'A' - b'0' - 10) as u64;
 
-/// The 32 hex digits of `bits`, most significant first, eight at a time in one word (no loop
-/// over digits, no table): a request id is drawn on every call, and a loop of a digit at a
-/// time took 50 ns an id.
-fn hex_digits(bits: u128, letters: u64) -> [u8; 32] {
+/// The 8 hex digits of `word` as eight ASCII bytes in one machine word, the most significant
+/// digit in its most significant byte (no loop over digits, no table): a request id is drawn
+/// on every call, and a loop of a digit at a time took 50 ns an id.
+fn hex8(word: u32, letters: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut hex = [0u8; 32];
-    for (chunk, eight) in hex.chunks_exact_mut(8).enumerate() {
-        // The chunk's 32 bits, most significant chunk first.
-        let word = (bits >> (96 - 32 * chunk)) as u32;
-        // Spread the eight nibbles over the eight bytes of a word, the first in the top byte.
-        let mut x = u64::from(word);
-        x = ((x & 0xffff_0000) << 16) | (x & 0xffff);
-        x = ((x & 0x0000_ff00_0000_ff00) << 8) | (x & 0x0000_00ff_0000_00ff);
-        x = ((x & 0x00f0_00f0_00f0_00f0) << 4) | (x & 0x000f_000f_000f_000f);
-        // Each byte is now a digit 0..=15; those above 9 also get the letters' offset.
-        let above_nine = ((x + 6 * ONES) >> 4) & ONES;
-        let text = x + u64::from(b'0') * ONES + above_nine * letters;
-        eight.copy_from_slice(&text.to_be_bytes());
+    // Spread the eight nibbles over the eight bytes of a word, the first in the top byte.
+    let mut x = u64::from(word);
+    x = ((x & 0xffff_0000) << 16) | (x & 0xffff);
+    x = ((x & 0x0000_ff00_0000_ff00) << 8) | (x & 0x0000_00ff_0000_00ff);
+    x = ((x & 0x00f0_00f0_00f0_00f0) << 4) | (x & 0x000f_000f_000f_000f);
+    // Each byte is now a digit 0..=15; those above 9 also get the letters' offset.
+    let above_nine = ((x + 6 * ONES) >> 4) & ONES;
+    x + u64::from(b'0') * ONES + above_nine * letters
+}
+
+/// The 32 hex digits of `bits` as four words of [`hex8`], most significant first.
+fn hex32(bits: u128, letters: u64) -> [[u8; 8]; 4] {
+    [96, 64, 32, 0].map(|shift| hex8((bits >> shift) as u32, letters).to_be_bytes())
+}
+
+/// Copies `bytes` into `out` at `at`; with constant places the copy is a plain store.
+fn put<const N: usize>(out: &mut [u8], at: usize, bytes: &[u8; N]) {
+    if let Some(to) = out.get_mut(at..at + N) {
+        to.copy_from_slice(bytes);
     }
-    hex
 }
 
 /// Appends 32 hex digits of `bits`, most significant first.
 fn push_hex(out: &mut String, bits: u128, letters: u64) {
-    let hex = hex_digits(bits, letters);
+    let mut hex = [0u8; 32];
+    for (at, word) in (0..).step_by(8).zip(hex32(bits, letters)) {
+        put(&mut hex, at, &word);
+    }
     out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
 }
 
-/// Appends 128 bits as a version-4-shaped UUID (8-4-4-4-12), built on the stack and appended
-/// at once.
-fn push_uuid(out: &mut String, bits: u128, letters: u64) {
+/// 128 bits as a version-4-shaped UUID (8-4-4-4-12), in ASCII.
+fn uuid(bits: u128, letters: u64) -> [u8; 36] {
     // Force the version (4) and variant (10xx) nibbles so the text is a well-formed UUID.
     let bits = (bits & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    let hex = hex_digits(bits, letters);
+    let [w0, w1, w2, w3] = hex32(bits, letters);
+    let (w1, w2) = (w1.as_chunks::<4>().0, w2.as_chunks::<4>().0);
     let mut text = [b'-'; 36];
-    // (first digit, where it goes, how many): the five groups, dashes between.
-    for (from, to, len) in [(0, 0, 8), (8, 9, 4), (12, 14, 4), (16, 19, 4), (20, 24, 12)] {
-        if let (Some(to), Some(from)) = (text.get_mut(to..to + len), hex.get(from..from + len)) {
-            to.copy_from_slice(from);
-        }
+    put(&mut text, 0, &w0);
+    // The middle three groups are the halves of the middle words; the dashes stay.
+    for (at, group) in [9, 14, 19, 24].into_iter().zip(w1.iter().chain(w2)) {
+        put(&mut text, at, group);
     }
-    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+    put(&mut text, 28, &w3);
+    text
+}
+
+/// Appends 128 bits as a version-4-shaped UUID.
+fn push_uuid(out: &mut String, bits: u128, letters: u64) {
+    out.push_str(std::str::from_utf8(&uuid(bits, letters)).unwrap_or_default());
 }
 
 /// SplitMix64: a fixed, well-mixed function of its input (Steele, Lea, Flood 2014).
@@ -336,4 +527,66 @@ fn splitmix64(x: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{IdGenerator, IdKind, LOWER, RequestId, SeededIds, UPPER, hex8, uuid};
+
+    #[test]
+    fn hex_words_match_formatting() {
+        let mut x = 0x0123_4567u32;
+        for _ in 0..10_000 {
+            x = x.wrapping_mul(0x9e37_79b9).wrapping_add(0x7f4a_7c15);
+            assert_eq!(hex8(x, LOWER).to_be_bytes(), *format!("{x:08x}").as_bytes());
+            assert_eq!(hex8(x, UPPER).to_be_bytes(), *format!("{x:08X}").as_bytes());
+        }
+        assert_eq!(hex8(0, LOWER).to_be_bytes(), *b"00000000");
+        assert_eq!(hex8(u32::MAX, UPPER).to_be_bytes(), *b"FFFFFFFF");
+    }
+
+    #[test]
+    fn uuids_are_the_bits_in_groups_with_version_and_variant() {
+        let bits = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
+        let text = uuid(bits, LOWER);
+        assert_eq!(&text, b"01234567-89ab-4def-bedc-ba9876543210");
+        assert_eq!(
+            &uuid(u128::MAX, UPPER),
+            b"FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF"
+        );
+        assert_eq!(&uuid(0, UPPER), b"00000000-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn a_request_id_built_in_place_is_the_generated_text() {
+        for seed in [0, 1, 7, u64::MAX] {
+            let mut ids = SeededIds::new(seed);
+            for seq in (0..2_000).chain([u64::MAX - 1, u64::MAX]) {
+                let text = ids.generate(IdKind::Request, seq);
+                let id = ids.request_id(seq);
+                assert_eq!(id, text);
+                assert_eq!(id, RequestId::from(text.as_str()));
+                assert_eq!(String::from(id), text);
+            }
+        }
+    }
+
+    #[test]
+    fn request_ids_of_any_length_keep_their_text() {
+        use std::collections::HashSet;
+        let texts = [
+            "",
+            "R",
+            &"x".repeat(38),
+            &"y".repeat(39),
+            &"é".repeat(19),
+            &"é".repeat(30),
+        ];
+        let ids: HashSet<RequestId> = texts.iter().map(|t| RequestId::from(*t)).collect();
+        for text in texts {
+            assert!(ids.contains(text));
+            assert_eq!(RequestId::from(text.to_owned()).as_str(), text);
+            assert_eq!(format!("{}", RequestId::from(text)), text);
+        }
+    }
 }

@@ -1438,7 +1438,7 @@ fn send(
                         &DeleteEdgeTranscodeJobRequest { cluster_id, job_id },
                         now,
                     )
-                    .map(|r| Answer::Deleted(r.request_id)),
+                    .map(|r| Answer::Deleted(r.request_id.into())),
             }
         }
         Call::Update(r) => engine
@@ -1631,7 +1631,7 @@ fn check_step(sut: &mut Sut, m: &Model, step: &Step) {
 
     let request_id = match &answer {
         Result::Ok(a) => a.request_id().to_owned(),
-        Err(r) => r.request_id.clone(),
+        Err(r) => r.request_id.to_string(),
     };
     assert!(!request_id.is_empty());
     assert!(

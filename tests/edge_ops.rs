@@ -2253,7 +2253,7 @@ fn wire_bodies_escape_ids_that_need_it() {
         assert_eq!(body["JobId"], quoted, "{action}");
         let typed = live_lifecycle::edge::JobIdResponse {
             job_id: quoted.try_into().unwrap(),
-            request_id: body["RequestId"].as_str().unwrap().to_owned(),
+            request_id: body["RequestId"].as_str().unwrap().into(),
         };
         assert_eq!(reply.body_json(), serde_json::to_string(&typed).unwrap());
     }
@@ -2783,7 +2783,7 @@ fn every_reply_gets_a_new_request_id() {
         for fields in [op.base(&job), json!({})] {
             let id = match op.run(&mut e, &a(), &fields, t0()) {
                 Ok(body) => body["RequestId"].as_str().unwrap().to_owned(),
-                Err(r) => r.request_id,
+                Err(r) => r.request_id.into(),
             };
             assert!(seen.insert(id));
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::template::Template;
 use super::types::{JobName, JobStatus, TranscodeType};
-use crate::ids::{JobId, TemplateId};
+use crate::ids::{JobId, RequestId, TemplateId};
 use crate::stream_url::StreamUrl;
 
 /// A job as Get and List show it. `Status` is a string (`"0"`, `"1"`); `LastStartAt` and
@@ -222,7 +222,7 @@ pub struct JobIdResponse {
     /// The job.
     pub job_id: JobId,
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
 }
 
 impl Serialize for JobIdResponse {
@@ -246,7 +246,7 @@ impl Serialize for JobIdResponse {
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
 }
 
 impl Serialize for DeleteResponse {
@@ -274,7 +274,7 @@ pub struct GetJobResponse {
     /// The job.
     pub job: JobView,
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
 }
 
 impl Serialize for GetJobResponse {
@@ -313,7 +313,7 @@ pub struct ListJobsResponse {
     /// The page.
     pub job_list: JobList,
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// How many jobs match, over all pages.
     pub total_count: u64,
 }
@@ -330,7 +330,7 @@ pub struct ListJobsResponse {
 #[serde(rename_all = "PascalCase")]
 pub struct GetTemplateResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The template.
     pub template: Template,
 }
@@ -359,7 +359,7 @@ pub struct TemplateList {
 #[serde(rename_all = "PascalCase")]
 pub struct ListTemplatesResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The page.
     pub template_list: TemplateList,
     /// How many templates match, over all pages.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::types::{ExitReason, InvalidReason, SourceProtocol, SourceType, TaskName, TaskStatus};
-use crate::ids::TaskId;
+use crate::ids::{RequestId, TaskId};
 use crate::stream_url::StreamUrl;
 
 /// The task's configuration as Describe shows it (`TaskInfo`).
@@ -110,7 +110,7 @@ pub struct TaskView {
 #[serde(rename_all = "PascalCase")]
 pub struct CreateTaskResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// 0: normal.
     pub ret_code: i32,
     /// `OK`.
@@ -126,7 +126,7 @@ impl CreateTaskResponse {
     /// # use live_lifecycle::pull_to_push::CreateTaskResponse;
     /// assert_eq!(CreateTaskResponse::ok("R".into(), "t".try_into().unwrap()).ret_code, 0);
     /// ```
-    pub fn ok(request_id: String, task_id: TaskId) -> Self {
+    pub fn ok(request_id: RequestId, task_id: TaskId) -> Self {
         Self {
             request_id,
             ret_code: 0,
@@ -147,7 +147,7 @@ impl CreateTaskResponse {
 #[serde(rename_all = "PascalCase")]
 pub struct RetResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// 0: normal.
     pub ret_code: i32,
     /// `OK`.
@@ -161,7 +161,7 @@ impl RetResponse {
     /// # use live_lifecycle::pull_to_push::RetResponse;
     /// assert_eq!(RetResponse::ok("R".into()).description, "OK");
     /// ```
-    pub fn ok(request_id: String) -> Self {
+    pub fn ok(request_id: RequestId) -> Self {
         Self {
             request_id,
             ret_code: 0,
@@ -186,7 +186,7 @@ impl RetResponse {
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeTaskResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// 0: normal.
     pub ret_code: i32,
     /// `OK`.
@@ -208,7 +208,7 @@ pub struct DescribeTaskResponse {
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeTaskListResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// How many tasks match, over all pages.
     pub total: u64,
     /// The page number asked for.
@@ -230,7 +230,7 @@ pub struct DescribeTaskListResponse {
 #[serde(rename_all = "PascalCase")]
 pub struct TaskIdResponse {
     /// The request id.
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The task (the same id: a restart keeps it).
     pub task_id: TaskId,
 }
