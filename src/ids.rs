@@ -34,12 +34,51 @@ fn all_graphic(text: &str) -> bool {
         .fold(true, |graphic, b| graphic & b.is_ascii_graphic())
 }
 
+/// The longest id text held inline: a GUID's 36 characters (task, template and request ids;
+/// job ids are 32). Longer ids, up to [`MAX_ID_LEN`], are shared on the heap.
+const INLINE_ID: usize = 36;
+
+/// An id's text: inline when it is short (almost always), so that a clone for an event, a
+/// reply or a timer copies 48 bytes where an `Arc` clone and its drop are two atomic
+/// operations (a typed Start or Stop made four such clones: a third of its time), and a map
+/// keyed by ids finds the text in the entry instead of behind a pointer.
+#[derive(Clone)]
+enum IdText {
+    Inline(arrayvec::ArrayString<INLINE_ID>),
+    Shared(Arc<str>),
+}
+
+impl IdText {
+    fn new(text: &str) -> Self {
+        match arrayvec::ArrayString::from(text) {
+            Ok(inline) => Self::Inline(inline),
+            Err(_) => Self::Shared(Arc::from(text)),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Inline(text) => text.as_str(),
+            Self::Shared(text) => text,
+        }
+    }
+
+    /// Whether both are one shared text (then they are equal without reading it).
+    fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Shared(a), Self::Shared(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $example:literal) => {
         $(#[$doc])*
         ///
-        /// Holds 1 to 128 visible ASCII characters; built only through `TryFrom`. The text is
-        /// shared: a clone (for an event, a reply, an index) copies a pointer, not the text.
+        /// Holds 1 to 128 visible ASCII characters; built only through `TryFrom`. Up to 36
+        /// characters are held inline, so a clone (for an event, a reply, an index) copies
+        /// them and touches no shared counter; a longer id's text is shared.
         ///
         /// ```
         #[doc = concat!("use live_lifecycle::ids::", stringify!($name), ";")]
@@ -47,26 +86,31 @@ macro_rules! id_type {
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
         #[doc = concat!("assert!(", stringify!($name), "::try_from(\"has space\").is_err());")]
         /// ```
-        #[derive(Debug, Clone, Eq, Deserialize)]
+        #[derive(Clone, Deserialize)]
         #[serde(try_from = "String")]
-        pub struct $name(Arc<str>);
+        pub struct $name(IdText);
 
         serialize_as_str!($name);
 
-        /// Two clones of one id are equal without reading their text: the engine compares
-        /// its own clones (a timer's id with its task's), and the text would be one more
-        /// cache miss apiece among a million ids. `Arc`'s own shortcut does not apply to
-        /// `str`.
-        impl PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.as_str()).finish()
             }
         }
+
+        /// By text. Clones of one long (shared) id are equal without reading their text.
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.same(&other.0) || self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for $name {}
 
         /// As the text hashes, so that a map keyed by ids is searched with `&str`.
         impl std::hash::Hash for $name {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                self.0.hash(state);
+                self.as_str().hash(state);
             }
         }
 
@@ -76,13 +120,13 @@ macro_rules! id_type {
             }
         }
 
-        /// By text; clones of one id compare equal without reading it, as for `==`.
+        /// By text, as for `==`.
         impl Ord for $name {
             fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                if Arc::ptr_eq(&self.0, &other.0) {
+                if self.0.same(&other.0) {
                     std::cmp::Ordering::Equal
                 } else {
-                    self.0.cmp(&other.0)
+                    self.as_str().cmp(other.as_str())
                 }
             }
         }
@@ -95,15 +139,14 @@ macro_rules! id_type {
             #[doc = concat!("assert_eq!(", stringify!($name), "::try_from(\"", $example, "\").unwrap().as_str(), \"", $example, "\");")]
             /// ```
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
         }
 
         impl TryFrom<String> for $name {
             type Error = &'static str;
             fn try_from(text: String) -> Result<Self, Self::Error> {
-                check_id(&text)?;
-                Ok(Self(Arc::from(text)))
+                Self::try_from(text.as_str())
             }
         }
 
@@ -111,25 +154,25 @@ macro_rules! id_type {
             type Error = &'static str;
             fn try_from(text: &str) -> Result<Self, Self::Error> {
                 check_id(text)?;
-                Ok(Self(Arc::from(text)))
+                Ok(Self(IdText::new(text)))
             }
         }
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0.as_ref().to_owned()
+                id.as_str().to_owned()
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
         impl std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
     };
