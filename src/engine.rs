@@ -483,7 +483,7 @@ fn drained<T>(buffer: &mut Vec<T>) -> Vec<T> {
 #[derive(Debug)]
 pub struct Engine {
     pub(crate) config: Config,
-    ids: Box<dyn IdGenerator>,
+    ids: Ids,
     state: State,
     requests_answered: u64,
     pub(crate) events: Vec<Event>,
@@ -502,7 +502,7 @@ impl Engine {
     /// assert!(engine.state().invariants_hold());
     /// ```
     pub fn new(config: Config) -> Self {
-        Self::with_id_generator(config, Box::new(SeededIds::default()))
+        Self::with_ids(config, Ids::Seeded(SeededIds::default()))
     }
 
     /// An empty engine that takes its ids from `ids`.
@@ -513,6 +513,10 @@ impl Engine {
     /// # drop(engine);
     /// ```
     pub fn with_id_generator(config: Config, ids: Box<dyn IdGenerator>) -> Self {
+        Self::with_ids(config, Ids::Custom(ids))
+    }
+
+    fn with_ids(config: Config, ids: Ids) -> Self {
         Self {
             config,
             ids,
@@ -611,7 +615,7 @@ impl Engine {
     /// assert_eq!(a.state(), b.state());
     /// ```
     pub fn restore(config: Config, snapshot: Snapshot) -> Self {
-        Self::restore_with_id_generator(config, Box::new(SeededIds::default()), snapshot)
+        Self::restore_with_ids(config, Ids::Seeded(SeededIds::default()), snapshot)
     }
 
     /// An engine rebuilt from a snapshot, taking its ids from `ids`.
@@ -627,6 +631,10 @@ impl Engine {
         ids: Box<dyn IdGenerator>,
         snapshot: Snapshot,
     ) -> Self {
+        Self::restore_with_ids(config, Ids::Custom(ids), snapshot)
+    }
+
+    fn restore_with_ids(config: Config, ids: Ids, snapshot: Snapshot) -> Self {
         let mut state = snapshot.state;
         state.rebuild_timers(&config.task_limits);
         state.share_templates(&config.templates);
@@ -678,7 +686,7 @@ impl Engine {
         // Room for a GUID up front: grown from empty, the string's reserve-and-grow path took
         // a third of the id's cost (an id of the embedder's generator grows as it needs).
         let mut id = String::with_capacity(36);
-        draw_request_id(&mut *self.ids, &mut self.requests_answered, &mut id);
+        draw_request_id(&mut self.ids, &mut self.requests_answered, &mut id);
         id
     }
 
@@ -835,7 +843,7 @@ impl Engine {
         let written = match found {
             Ok(job) => {
                 let request_id = draw_request_id(
-                    &mut *self.ids,
+                    &mut self.ids,
                     &mut self.requests_answered,
                     &mut self.request_id,
                 );
@@ -872,7 +880,7 @@ impl Engine {
         // timer, and the wire advanced to `now` before the call.
         let written = outcome.and_then(|key| {
             let request_id = draw_request_id(
-                &mut *self.ids,
+                &mut self.ids,
                 &mut self.requests_answered,
                 &mut self.request_id,
             );
@@ -1698,14 +1706,45 @@ impl KeyChange {
     }
 }
 
+/// Where an engine takes its ids: the default generator held by value, so that its calls are
+/// direct and a typed reply's request id is built in place (through a pointer, each id came
+/// back through memory and was copied again), or the embedder's generator.
+#[derive(Debug)]
+enum Ids {
+    Seeded(SeededIds),
+    Custom(Box<dyn IdGenerator>),
+}
+
+impl Ids {
+    #[inline]
+    fn generate(&mut self, kind: IdKind, seq: u64) -> String {
+        match self {
+            Self::Seeded(ids) => ids.generate(kind, seq),
+            Self::Custom(ids) => ids.generate(kind, seq),
+        }
+    }
+
+    #[inline]
+    fn generate_into(&mut self, kind: IdKind, seq: u64, out: &mut String) {
+        match self {
+            Self::Seeded(ids) => ids.generate_into(kind, seq, out),
+            Self::Custom(ids) => ids.generate_into(kind, seq, out),
+        }
+    }
+
+    #[inline]
+    fn request_id(&mut self, seq: u64) -> RequestId {
+        match self {
+            Self::Seeded(ids) => ids.request_id(seq),
+            Self::Custom(ids) => ids.request_id(seq),
+        }
+    }
+}
+
 /// Draws the next request id into `into` (emptied first) and counts it. Takes the engine's
 /// fields apart, so the wire can draw one while it still borrows the stored job it answers
 /// with.
-fn draw_request_id<'a>(
-    ids: &mut dyn IdGenerator,
-    answered: &mut u64,
-    into: &'a mut String,
-) -> &'a str {
+fn draw_request_id<'a>(ids: &mut Ids, answered: &mut u64, into: &'a mut String) -> &'a str {
     let seq = *answered;
     *answered = seq.wrapping_add(1);
     into.clear();

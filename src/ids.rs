@@ -204,14 +204,20 @@ id_type!(
     "fd245384-4067-4f91-9d75-9666a6bc0a1e"
 );
 
-/// The longest request id held without a heap allocation: a GUID's 36 characters, and two
-/// to spare (the enum's tag and the length take the rest of 40 bytes).
-const INLINE_REQUEST_ID: usize = 38;
+impl JobId {
+    /// A job id from text known to be one: the key of a call that found a stored id equal
+    /// to it, byte for byte. Skips the checks `TryFrom` makes.
+    pub(crate) fn known(text: &str) -> Self {
+        debug_assert!(check_id(text).is_ok());
+        Self(IdText::new(text))
+    }
+}
 
-/// A reply's `RequestId`. The default generator's GUIDs are held inline, so a typed call's
-/// reply allocates nothing (a request id is drawn on every call, and its `String` was a
-/// sixth of a typed Start or Stop); a longer id of an embedder's generator is kept on the
-/// heap. Compares, hashes, prints and serializes as its text.
+/// A reply's `RequestId`. The default generator's GUID is kept as its 128 bits and written
+/// out the first time it is read, so a typed call whose reply is dropped unread (a fuzz or
+/// property loop, most typed callers) neither formats nor allocates it: formatting it was a
+/// sixth of a typed Start or Stop's instructions. Any other id is held as its text.
+/// Compares, hashes, prints and serializes as its text.
 ///
 /// ```
 /// use live_lifecycle::ids::RequestId;
@@ -224,18 +230,12 @@ const INLINE_REQUEST_ID: usize = 38;
 /// ```
 #[derive(Clone, Deserialize)]
 #[serde(from = "String")]
-pub struct RequestId(RequestText);
-
-#[derive(Clone)]
-enum RequestText {
-    /// The first `len` bytes are the text: whole UTF-8, copied from a `str` or the ASCII of
-    /// the default generator's GUID (read as text only when asked, so a reply nobody reads
-    /// pays no check).
-    Inline {
-        len: u8,
-        bytes: [u8; INLINE_REQUEST_ID],
-    },
-    Heap(Box<str>),
+pub struct RequestId {
+    /// The GUID's bits, while its text is not yet written (zero for any other id).
+    bits: [u64; 2],
+    /// The text: set at once for any id but a default GUID, whose text is written when first
+    /// read.
+    text: std::sync::OnceLock<Box<str>>,
 }
 
 impl RequestId {
@@ -246,57 +246,41 @@ impl RequestId {
     /// assert_eq!(RequestId::from("REQ-1").as_str(), "REQ-1");
     /// ```
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            RequestText::Inline { len, bytes } => bytes
-                .get(..usize::from(*len))
-                // Always whole: the bytes are a whole `str`, copied.
-                .and_then(|text| std::str::from_utf8(text).ok())
-                .unwrap_or_default(),
-            RequestText::Heap(text) => text,
-        }
+        self.text.get_or_init(|| {
+            let [high, low] = self.bits;
+            let guid = uuid(u128::from(high) << 64 | u128::from(low), UPPER);
+            // Always whole: a GUID is ASCII.
+            std::str::from_utf8(&guid).unwrap_or_default().into()
+        })
     }
-}
 
-impl RequestId {
-    /// A GUID of the default generator, kept as its ASCII bytes.
-    fn from_guid(guid: [u8; 36]) -> Self {
-        let mut bytes = [0u8; INLINE_REQUEST_ID];
-        if let Some(head) = bytes.first_chunk_mut::<36>() {
-            *head = guid;
+    /// The upper-case GUID of `bits`, written out when first read.
+    fn guid(bits: u128) -> Self {
+        Self {
+            bits: [(bits >> 64) as u64, bits as u64],
+            text: std::sync::OnceLock::new(),
         }
-        Self(RequestText::Inline { len: 36, bytes })
     }
 }
 
 impl From<&str> for RequestId {
     fn from(text: &str) -> Self {
-        let mut bytes = [0u8; INLINE_REQUEST_ID];
-        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
-            (Some(head), Ok(len)) => {
-                head.copy_from_slice(text.as_bytes());
-                Self(RequestText::Inline { len, bytes })
-            }
-            _ => Self(RequestText::Heap(text.into())),
-        }
+        Self::from(String::from(text))
     }
 }
 
 impl From<String> for RequestId {
     fn from(text: String) -> Self {
-        if text.len() <= INLINE_REQUEST_ID {
-            Self::from(text.as_str())
-        } else {
-            Self(RequestText::Heap(text.into_boxed_str()))
+        Self {
+            bits: [0; 2],
+            text: std::sync::OnceLock::from(text.into_boxed_str()),
         }
     }
 }
 
 impl From<RequestId> for String {
     fn from(id: RequestId) -> String {
-        match id.0 {
-            RequestText::Heap(text) => text.into_string(),
-            RequestText::Inline { .. } => id.as_str().to_owned(),
-        }
+        id.as_str().to_owned()
     }
 }
 
@@ -498,8 +482,9 @@ impl IdGenerator for SeededIds {
         }
     }
 
+    #[inline]
     fn request_id(&mut self, seq: u64) -> RequestId {
-        RequestId::from_guid(uuid(self.bits(IdKind::Request, seq), UPPER))
+        RequestId::guid(self.bits(IdKind::Request, seq))
     }
 }
 
@@ -615,6 +600,24 @@ mod tests {
     }
 
     #[test]
+    fn replies_and_refusals_cross_threads() {
+        // Error wrappers (anyhow, Box<dyn Error + Send + Sync>) need both.
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<RequestId>();
+        send_sync::<crate::Rejection>();
+        send_sync::<crate::edge::JobIdResponse>();
+    }
+
+    #[test]
+    fn a_guid_read_from_a_clone_is_the_same_text() {
+        let mut ids = SeededIds::new(5);
+        let id = ids.request_id(3);
+        let copy = id.clone();
+        assert_eq!(copy.as_str(), ids.generate(IdKind::Request, 3));
+        assert_eq!(id.as_str(), copy.as_str());
+    }
+
+    #[test]
     fn request_ids_of_any_length_keep_their_text() {
         use std::collections::HashSet;
         let texts = [
@@ -625,6 +628,8 @@ mod tests {
             &"é".repeat(19),
             &"é".repeat(30),
         ];
+        // The lazily written text is a function of the bits: the hash never changes.
+        #[allow(clippy::mutable_key_type)]
         let ids: HashSet<RequestId> = texts.iter().map(|t| RequestId::from(*t)).collect();
         for text in texts {
             assert!(ids.contains(text));

@@ -60,7 +60,13 @@ pub struct JobChanges {
 
 /// A stored job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[repr(C)]
 pub(crate) struct Job {
+    state: JobState,
+    /// The last time any call changed the job; List shows only the last 180 days.
+    last_operated_at: DateTime<Utc>,
+    last_start_at: Option<DateTime<Utc>>,
+    last_stop_at: Option<DateTime<Utc>>,
     id: JobId,
     name: JobName,
     template: Arc<TemplateChoice>,
@@ -69,11 +75,6 @@ pub(crate) struct Job {
     created_at: DateTime<Utc>,
     /// Creation order, the tie-break when two jobs share a creation second.
     seq: u64,
-    last_start_at: Option<DateTime<Utc>>,
-    last_stop_at: Option<DateTime<Utc>>,
-    /// The last time any call changed the job; List shows only the last 180 days.
-    last_operated_at: DateTime<Utc>,
-    state: JobState,
 }
 
 /// The fields of a new job.

@@ -175,6 +175,7 @@ impl<'a> JobKey<'a> {
 
     /// `ClusterId` and `JobId` as sent, by the rules of Get, Start, Stop and Delete: the
     /// key, or the first problem by precedence.
+    #[inline]
     pub(crate) fn read(
         cluster_id: Option<&'a str>,
         job_id: Option<&'a str>,
