@@ -2182,7 +2182,7 @@ fn valid_create(cluster: &str) -> CreateEdgeTranscodeJobRequest {
 }
 
 /// README: `InternalError` only when the generator makes an invalid job id or one the same
-/// account already has in the same cluster; the call is refused like any other.
+/// account already has, in any cluster; the call is refused like any other.
 #[test]
 fn a_misbehaving_id_generator_gives_internal_error_and_changes_nothing() {
     let now = utc(START);
@@ -2206,15 +2206,18 @@ fn a_misbehaving_id_generator_gives_internal_error_and_changes_nothing() {
     assert!(engine.drain_events().is_empty());
     assert!(engine.state() == &before);
 
-    // The same id is fine in another cluster, and for another account.
-    engine
+    // Refused in another cluster of the account too (job ids are unique in an account),
+    // and fine for another account.
+    let refused = engine
         .create_edge_transcode_job(&a, &valid_create("cluster-2"), now)
-        .unwrap();
+        .unwrap_err();
+    assert_eq!(refused.code(), "InternalError");
+    assert!(engine.state() == &before);
     engine
         .create_edge_transcode_job(&b, &valid_create("cluster-1"), now)
         .unwrap();
     log.extend(engine.drain_events());
-    assert_eq!(log.len(), 3);
+    assert_eq!(log.len(), 2);
     assert!(engine.state().invariants_hold());
     assert!(Engine::replay(config(), &log).unwrap().state() == engine.state());
 

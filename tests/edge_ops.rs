@@ -1052,9 +1052,10 @@ fn internal_error_when_the_generator_repeats_a_live_job_id() {
     assert_eq!(create(&mut e, &a(), "first", t0()), "same-id");
     let r = Op::Create.refuse(&mut e, &a(), &Op::Create.base(""));
     assert_internal(&r);
-    // The same id is fine in another cluster, or for another account.
+    // Refused in another cluster of the account too (job ids are unique in an account),
+    // fine for another account.
     let elsewhere = with(&Op::Create.base(""), "ClusterId", json!("cluster-2"));
-    Op::Create.run(&mut e, &a(), &elsewhere, t0()).unwrap();
+    assert_internal(&Op::Create.refuse(&mut e, &a(), &elsewhere));
     assert_eq!(create(&mut e, &b(), "first", t0()), "same-id");
     // Once the job is gone, its id may be issued again.
     e.delete_edge_transcode_job(&a(), &delete_req("same-id"), t0())
@@ -1064,6 +1065,23 @@ fn internal_error_when_the_generator_repeats_a_live_job_id() {
         .get_edge_transcode_job(&a(), &get_req("same-id"), t0())
         .unwrap();
     assert_eq!(got.job.name.as_str(), "second");
+}
+
+/// README, Behaviour notes, `InternalError`: a snapshot that files one job id under two
+/// clusters of an account does not load (an account's jobs are kept by id).
+#[test]
+fn a_snapshot_filing_one_job_under_two_clusters_does_not_load() {
+    let mut e = Engine::new(Config::default());
+    create(&mut e, &a(), "first", t0());
+    let json = serde_json::to_value(e.snapshot()).unwrap();
+    assert!(serde_json::from_value::<Snapshot>(json.clone()).is_ok());
+    let mut broken = json;
+    let clusters = &mut broken["state"]["accounts"][a().as_str()]["edge"]["clusters"];
+    let (_, jobs) = clusters.as_object().unwrap().iter().next().unwrap();
+    let jobs = jobs.clone();
+    clusters["another-cluster"] = jobs;
+    let err = serde_json::from_value::<Snapshot>(broken).unwrap_err();
+    assert!(err.to_string().contains("stored twice"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------
