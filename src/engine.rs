@@ -841,14 +841,14 @@ impl Engine {
             }
         });
         let written = match found {
-            Ok(job) => {
+            Ok((id, job)) => {
                 let request_id = draw_request_id(
                     &mut self.ids,
                     &mut self.requests_answered,
                     &mut self.request_id,
                 );
                 let body = GetJobBody {
-                    job: job.body(),
+                    job: job.body(id),
                     request_id,
                 };
                 write_body(&body, body.len_unescaped())
@@ -986,7 +986,9 @@ impl Engine {
             now,
             |engine| {
                 let key = req.key()?;
-                engine.plan_edge(account, |store, _| Ok(store.job(key)?.view()))
+                engine.plan_edge(account, |store, _| {
+                    store.job(key).map(|(id, job)| job.view(id))
+                })
             },
             |job, request_id| GetJobResponse { job, request_id },
         )

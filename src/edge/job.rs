@@ -67,7 +67,7 @@ pub(crate) struct Job {
     last_operated_at: DateTime<Utc>,
     last_start_at: Option<DateTime<Utc>>,
     last_stop_at: Option<DateTime<Utc>>,
-    id: JobId,
+    // No id: the store's key is the job's id (a copy here was 48 bytes a job).
     name: JobName,
     template: Arc<TemplateChoice>,
     stream_input: StreamUrl,
@@ -95,10 +95,9 @@ pub struct NewJob {
 }
 
 impl Job {
-    /// A new job starts not running.
+    /// A new job starts not running; the store keeps it under `new.id`.
     pub(crate) fn create(new: NewJob, at: DateTime<Utc>) -> Self {
         Self {
-            id: new.id,
             name: new.name,
             template: new.template,
             stream_input: new.stream_input,
@@ -117,10 +116,6 @@ impl Job {
             JobState::NotStarted => JobStatus::NotStarted,
             JobState::Running => JobStatus::Running,
         }
-    }
-
-    pub(crate) fn id(&self) -> &JobId {
-        &self.id
     }
 
     pub(crate) fn name(&self) -> &JobName {
@@ -233,11 +228,11 @@ impl Job {
         }
     }
 
-    /// The job as the wire writes it, borrowed.
-    pub(crate) fn body(&self) -> JobViewBody<'_> {
+    /// The job, stored under `id`, as the wire writes it, borrowed.
+    pub(crate) fn body<'a>(&'a self, id: &'a JobId) -> JobViewBody<'a> {
         JobViewBody {
             create_time: self.created_at,
-            job_id: &self.id,
+            job_id: id,
             last_start_at: self.last_start_at,
             last_stop_at: self.last_stop_at,
             name: &self.name,
@@ -250,11 +245,11 @@ impl Job {
         }
     }
 
-    /// The job as Get/List show it.
-    pub(crate) fn view(&self) -> JobView {
+    /// The job, stored under `id`, as Get/List show it.
+    pub(crate) fn view(&self, id: &JobId) -> JobView {
         JobView {
             create_time: self.created_at,
-            job_id: self.id.clone(),
+            job_id: id.clone(),
             last_start_at: self.last_start_at,
             last_stop_at: self.last_stop_at,
             name: self.name.clone(),

@@ -146,8 +146,7 @@ impl TryFrom<StoreData> for EdgeStore {
     fn try_from(data: StoreData) -> Result<Self, String> {
         let mut jobs_by_id = Map::default();
         for (cluster, jobs) in data.clusters {
-            for job in jobs.into_values() {
-                let id = job.id().clone();
+            for (id, job) in jobs {
                 let placed = Placed {
                     cluster: cluster.clone(),
                     job,
@@ -211,11 +210,12 @@ fn key_of<'a>(cluster_id: &'a ClusterId, job_id: &'a JobId) -> JobKey<'a> {
 }
 
 impl EdgeStore {
-    pub(crate) fn job(&self, key: JobKey<'_>) -> Result<&Job, ApiError> {
+    /// The job and the id it is stored under.
+    pub(crate) fn job(&self, key: JobKey<'_>) -> Result<(&JobId, &Job), ApiError> {
         self.jobs_by_id
-            .get(key.job_id)
-            .filter(|placed| placed.cluster.as_str() == key.cluster_id)
-            .map(|placed| &placed.job)
+            .get_key_value(key.job_id)
+            .filter(|(_, placed)| placed.cluster.as_str() == key.cluster_id)
+            .map(|(id, placed)| (id, &placed.job))
             .ok_or_else(|| key.not_found())
     }
 
@@ -289,7 +289,7 @@ impl EdgeStore {
         job.update(changes.clone(), at)?;
         Ok(EdgeEvent::JobUpdated {
             cluster_id: cluster_id.clone(),
-            job_id: job.id().clone(),
+            job_id: req.job.job_id,
             changes: Box::new(changes),
         })
     }
@@ -340,7 +340,7 @@ impl EdgeStore {
         job.check_delete()?;
         let event = EdgeEvent::JobDeleted {
             cluster_id: cluster_id.clone(),
-            job_id: job.id().clone(),
+            job_id: JobId::known(key.job_id),
         };
         self.jobs_by_id.remove(key.job_id);
         self.jobs = self.jobs.saturating_sub(1);
@@ -398,27 +398,27 @@ impl EdgeStore {
     /// costs the same (see [`Page::pick`](super::types::Page)).
     pub(crate) fn list(&self, q: &ListJobs, now: DateTime<Utc>) -> (u64, Vec<JobView>) {
         let horizon = crate::time::saturating_sub(now, Duration::days(LIST_WINDOW_DAYS));
-        let matches = |j: &&Job| {
+        let matches = |&(id, j): &(&JobId, &Job)| {
             j.last_operated_at() >= horizon
                 && q.status.is_none_or(|s| j.status() == s)
                 && q.transcode_type.is_none_or(|t| j.transcode_type() == t)
                 && q.keyword
                     .as_ref()
-                    .is_none_or(|k| k.matches(j.id().as_str(), j.name().as_str()))
+                    .is_none_or(|k| k.matches(id.as_str(), j.name().as_str()))
         };
-        let hits: Vec<&Job> = self
+        let hits: Vec<(&JobId, &Job)> = self
             .jobs_by_id
-            .values()
-            .filter(|placed| placed.cluster == q.cluster_id)
-            .map(|placed| &placed.job)
+            .iter()
+            .filter(|(_, placed)| placed.cluster == q.cluster_id)
+            .map(|(id, placed)| (id, &placed.job))
             .filter(matches)
             .collect();
-        let key = |j: &&Job| (j.created_at(), j.seq());
+        let key = |&(_, j): &(&JobId, &Job)| (j.created_at(), j.seq());
         let page = match q.sort {
             SortOrder::Asc => q.page.pick(&hits, key),
             SortOrder::Desc => q.page.pick(&hits, |j| Reverse(key(j))),
         };
-        let views = page.into_iter().map(Job::view).collect();
+        let views = page.into_iter().map(|(id, job)| job.view(id)).collect();
         (hits.len() as u64, views)
     }
 
