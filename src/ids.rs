@@ -618,6 +618,38 @@ mod tests {
     }
 
     #[test]
+    fn request_ids_read_as_their_text_every_way() {
+        let id = SeededIds::new(2).request_id(0);
+        let text = SeededIds::new(2).generate(IdKind::Request, 0);
+        assert_eq!(format!("{id:?}"), format!("{text:?}"));
+        assert_eq!(id.to_string(), text);
+        assert_eq!(AsRef::<str>::as_ref(&id), text);
+        assert_eq!(id.len(), 36);
+        assert!(id == text.as_str() && id == text && id == *text.as_str());
+        assert!(id != "other" && id != String::from("other"));
+        assert_ne!(id, SeededIds::new(2).request_id(1));
+    }
+
+    #[test]
+    fn long_ids_are_shared_and_still_compare_by_text() {
+        use super::{JobId, TaskId};
+        let a = JobId::try_from("a".repeat(100)).unwrap_or_else(|_| unreachable!());
+        let b = JobId::try_from("b".repeat(100)).unwrap_or_else(|_| unreachable!());
+        let a_again = JobId::try_from("a".repeat(100)).unwrap_or_else(|_| unreachable!());
+        assert_ne!(a, b);
+        assert!(a < b && b > a);
+        assert_eq!(a, a.clone());
+        assert_eq!(a, a_again);
+        assert_eq!(a.cmp(&a.clone()), std::cmp::Ordering::Equal);
+        assert_eq!(a.as_str(), "a".repeat(100));
+        // Inline and shared texts of ids compare alike.
+        let short = TaskId::try_from("t1").unwrap_or_else(|_| unreachable!());
+        let long = TaskId::try_from("t".repeat(37)).unwrap_or_else(|_| unreachable!());
+        assert!(short < long);
+        assert_ne!(short, long);
+    }
+
+    #[test]
     fn request_ids_of_any_length_keep_their_text() {
         use std::collections::HashSet;
         let texts = [
