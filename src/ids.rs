@@ -627,7 +627,7 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert!(id == text.as_str() && id == text && id == *text.as_str());
         let other = String::from("other");
-        assert!(id != "other" && id != other);
+        assert!(id != "other" && id != *"other" && id != other);
         assert_ne!(id, SeededIds::new(2).request_id(1));
     }
 
