@@ -402,12 +402,15 @@ fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
 }
 
 /// Delivers callbacks off the request path: a bounded timeout per attempt, a few attempts,
-/// and a log line when one cannot be delivered.
+/// and a log line when one cannot be delivered. One at a time, in the order the engine made
+/// them, so a receiver sees a task's states in the order they happened: a POST each on its
+/// own thread arrived out of order now and then (the SDK suite caught `Offline` before the
+/// `Running` that came first).
 async fn deliver_callbacks(mut queue: mpsc::UnboundedReceiver<Callback>) {
     let agent = ureq::AgentBuilder::new().timeout(CALLBACK_TIMEOUT).build();
     while let Some(callback) = queue.recv().await {
         let agent = agent.clone();
-        tokio::task::spawn_blocking(move || {
+        let delivered = tokio::task::spawn_blocking(move || {
             let body = serde_json::to_string(&callback.body).unwrap_or_default();
             for attempt in 1..=CALLBACK_ATTEMPTS {
                 match agent
@@ -426,6 +429,8 @@ async fn deliver_callbacks(mut queue: mpsc::UnboundedReceiver<Callback>) {
                 }
             }
         });
+        // The next callback waits for this one (a worker that panicked has nothing to add).
+        let _ = delivered.await;
     }
 }
 
