@@ -692,8 +692,7 @@ impl Engine {
 
     /// The next request id for a typed reply (or a refusal), counted like the wire's.
     fn reply_id(&mut self) -> RequestId {
-        let seq = self.requests_answered;
-        self.requests_answered = seq.wrapping_add(1);
+        let seq = count_request(&mut self.requests_answered);
         self.ids.request_id(seq)
     }
 
@@ -1743,12 +1742,19 @@ impl Ids {
     }
 }
 
+/// Counts one more request answered and returns its sequence number, the one its id is
+/// drawn for.
+fn count_request(answered: &mut u64) -> u64 {
+    let seq = *answered;
+    *answered = seq.wrapping_add(1);
+    seq
+}
+
 /// Draws the next request id into `into` (emptied first) and counts it. Takes the engine's
 /// fields apart, so the wire can draw one while it still borrows the stored job it answers
 /// with.
 fn draw_request_id<'a>(ids: &mut Ids, answered: &mut u64, into: &'a mut String) -> &'a str {
-    let seq = *answered;
-    *answered = seq.wrapping_add(1);
+    let seq = count_request(answered);
     into.clear();
     ids.generate_into(IdKind::Request, seq, into);
     into

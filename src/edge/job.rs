@@ -62,6 +62,8 @@ pub struct JobChanges {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[repr(C)]
 pub(crate) struct Job {
+    // In this order (`repr(C)`): what Start and Stop write comes first, so that it shares
+    // the cache lines of the map entry that hold the job's key and cluster.
     state: JobState,
     /// The last time any call changed the job; List shows only the last 180 days.
     last_operated_at: DateTime<Utc>,

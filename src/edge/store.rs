@@ -1,4 +1,5 @@
-//! One account's edge transcoding jobs, by cluster, and the changes (events) that move them.
+//! One account's edge transcoding jobs, by id with their clusters, and the changes (events)
+//! that move them.
 //!
 //! Each change finds its job once, runs every check, and only then writes and returns the
 //! [`EdgeEvent`] it made; a replay applies the same events through the same methods. So a
@@ -104,6 +105,14 @@ pub enum EdgeEvent {
 struct Placed {
     cluster: ClusterId,
     job: Job,
+}
+
+impl Placed {
+    /// Whether the job is in `cluster`: a job named in another cluster is not found, and a
+    /// list of one cluster shows only its jobs.
+    fn is_in(&self, cluster: &str) -> bool {
+        self.cluster.as_str() == cluster
+    }
 }
 
 impl EdgeEvent {
@@ -214,7 +223,7 @@ impl EdgeStore {
     pub(crate) fn job(&self, key: JobKey<'_>) -> Result<(&JobId, &Job), ApiError> {
         self.jobs_by_id
             .get_key_value(key.job_id)
-            .filter(|(_, placed)| placed.cluster.as_str() == key.cluster_id)
+            .filter(|(_, placed)| placed.is_in(key.cluster_id))
             .map(|(id, placed)| (id, &placed.job))
             .ok_or_else(|| key.not_found())
     }
@@ -226,9 +235,7 @@ impl EdgeStore {
     /// among a million.
     fn find_mut(&mut self, key: JobKey<'_>) -> Result<(&ClusterId, &mut Job), ApiError> {
         match self.jobs_by_id.get_mut(key.job_id) {
-            Some(placed) if placed.cluster.as_str() == key.cluster_id => {
-                Ok((&placed.cluster, &mut placed.job))
-            }
+            Some(placed) if placed.is_in(key.cluster_id) => Ok((&placed.cluster, &mut placed.job)),
             _ => Err(key.not_found()),
         }
     }
@@ -409,7 +416,7 @@ impl EdgeStore {
         let hits: Vec<(&JobId, &Job)> = self
             .jobs_by_id
             .iter()
-            .filter(|(_, placed)| placed.cluster == q.cluster_id)
+            .filter(|(_, placed)| placed.is_in(q.cluster_id.as_str()))
             .map(|(id, placed)| (id, &placed.job))
             .filter(matches)
             .collect();
