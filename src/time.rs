@@ -112,6 +112,24 @@ pub(crate) fn utc_text(time: &DateTime<Utc>) -> UtcText {
     UtcText(text)
 }
 
+/// Where a thing created at `at`, `seq`-th, sorts among others: by creation time to the
+/// second (the resolution `CreateTime` shows), then by creation number. One integer, so a
+/// list compares keys in a couple of instructions, without a branch, where comparing a
+/// `DateTime` and then the number took about forty; and a larger number is always later.
+///
+/// The second is built from the date's year and day of the year and the second of the day,
+/// each already held apart in chrono's representation, so no division is needed.
+pub(crate) fn creation_order(at: DateTime<Utc>, seq: u64) -> u128 {
+    let utc = at.naive_utc();
+    // Years are within ±262,143, days of a year below 512 and seconds of a day below
+    // 2^17: the packed second is far inside an i64 and grows with the time.
+    let day = i64::from(utc.year()) * 512 + i64::from(utc.ordinal());
+    let second = day * (1 << 17) + i64::from(utc.num_seconds_from_midnight());
+    // Flipping the sign bit maps i64's order onto u64's.
+    let second = second.cast_unsigned() ^ (1 << 63);
+    (u128::from(second) << 64) | u128::from(seq)
+}
+
 /// `time + delta`, or the last representable time if that would overflow.
 pub(crate) fn saturating_add(time: DateTime<Utc>, delta: chrono::TimeDelta) -> DateTime<Utc> {
     time.checked_add_signed(delta)
@@ -218,5 +236,61 @@ pub mod wire {
             struct Wrapped(#[serde(deserialize_with = "super::deserialize")] DateTime<Utc>);
             Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(t)| t))
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+    use proptest::prelude::*;
+
+    use super::creation_order;
+
+    /// Any time chrono can hold, to the nanosecond (leap-second fractions included).
+    fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
+        let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        (first.timestamp()..=last.timestamp(), 0u32..2_000_000_000)
+            .prop_filter_map("outside chrono's range", |(secs, nanos)| {
+                DateTime::from_timestamp(secs, nanos)
+            })
+    }
+
+    proptest! {
+        /// The key orders as the whole second of the time, then the number: the fraction
+        /// of a second plays no part.
+        #[test]
+        fn creation_order_is_whole_second_then_number(
+            a in any_time(),
+            b in any_time(),
+            near in prop::option::of(-1_500_000_000i64..1_500_000_000),
+            sa: u64,
+            sb: u64,
+        ) {
+            // Often within a second or two of `a`, where the fraction could matter.
+            let b = near
+                .and_then(|n| a.checked_add_signed(TimeDelta::nanoseconds(n)))
+                .unwrap_or(b);
+            prop_assert_eq!(
+                creation_order(a, sa).cmp(&creation_order(b, sb)),
+                (a.timestamp(), sa).cmp(&(b.timestamp(), sb))
+            );
+        }
+    }
+
+    /// At the ends of chrono's range, across the year boundary, and within one second.
+    #[test]
+    fn creation_order_at_the_edges() {
+        let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        assert!(creation_order(first, u64::MAX) < creation_order(last, 0));
+        let new_year: DateTime<Utc> = "2024-01-01T00:00:00Z".parse().unwrap();
+        let eve = new_year - TimeDelta::nanoseconds(1);
+        assert!(creation_order(eve, u64::MAX) < creation_order(new_year, 0));
+        let later_in_second = new_year + TimeDelta::milliseconds(900);
+        assert!(creation_order(later_in_second, 1) < creation_order(new_year, 2));
+        assert_eq!(
+            creation_order(later_in_second, 7),
+            creation_order(new_year, 7)
+        );
     }
 }

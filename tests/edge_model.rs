@@ -604,7 +604,8 @@ impl Model {
             .filter(|j| keyword.is_none_or(|k| keyword_matches(k, &j.id, &j.name)))
             .cloned()
             .collect();
-        hits.sort_by_key(|j| (j.created, j.seq));
+        // By CreateTime as shown (whole seconds), then creation order.
+        hits.sort_by_key(|j| (j.created.timestamp(), j.seq));
         if !asc {
             hits.reverse();
         }

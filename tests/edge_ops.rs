@@ -1783,13 +1783,18 @@ fn list_sorts_by_create_time_with_creation_order_breaking_ties() {
     assert_eq!(list_with(&mut e, sorted(Some("asc")), now).1, asc);
 }
 
+/// Jobs whose CreateTime shows the same second list in creation order, whatever the fraction
+/// of a second `now` carried (a clock that stepped back within the second); seconds still
+/// order them when they differ.
 #[test]
-fn list_orders_by_the_full_precision_of_now() {
+fn list_orders_one_second_by_creation_not_by_the_hidden_fraction() {
     let mut e = Engine::new(Config::default());
     let ms = |m: i64| t0() + TimeDelta::milliseconds(m);
-    // Both print as 09:00:00, but the second was created earlier within that second.
-    let later = create_with(&mut e, "later", T01, ms(700));
-    let earlier = create_with(&mut e, "earlier", T01, ms(500));
+    // Both print as 09:00:00; the first was created at .700, the second at .500.
+    let first = create_with(&mut e, "first", T01, ms(700));
+    let second = create_with(&mut e, "second", T01, ms(500));
+    // Created after both, but a second earlier.
+    let before = create_with(&mut e, "before", T01, ms(-100));
     let req = ListEdgeTranscodeJobRequest {
         sort_by: s("asc"),
         ..list_req()
@@ -1801,10 +1806,21 @@ fn list_orders_by_the_full_precision_of_now() {
         .iter()
         .map(|j| j.job_id.as_str())
         .collect();
-    assert_eq!(ids, [earlier.as_str(), later.as_str()]);
-    for job in &listed.job_list.job {
-        assert_eq!(to_json(job)["CreateTime"], "2024-05-01T09:00:00Z");
-    }
+    assert_eq!(ids, [before.as_str(), first.as_str(), second.as_str()]);
+    let shown: Vec<_> = listed
+        .job_list
+        .job
+        .iter()
+        .map(|job| to_json(job)["CreateTime"].clone())
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "2024-05-01T08:59:59Z",
+            "2024-05-01T09:00:00Z",
+            "2024-05-01T09:00:00Z"
+        ]
+    );
 }
 
 #[test]

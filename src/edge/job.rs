@@ -128,12 +128,9 @@ impl Job {
         self.template.transcode_type
     }
 
-    pub(crate) fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
-    }
-
-    pub(crate) fn seq(&self) -> u64 {
-        self.seq
+    /// Where the job sorts in a list: by creation time to the second, then creation order.
+    pub(crate) fn order_key(&self) -> u128 {
+        crate::time::creation_order(self.created_at, self.seq)
     }
 
     pub(crate) fn last_operated_at(&self) -> DateTime<Utc> {

@@ -5,7 +5,6 @@
 //! [`EdgeEvent`] it made; a replay applies the same events through the same methods. So a
 //! refused call changes nothing, and a replay reproduces the state exactly.
 
-use std::cmp::Reverse;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -413,17 +412,20 @@ impl EdgeStore {
                     .as_ref()
                     .is_none_or(|k| k.matches(id.as_str(), j.name().as_str()))
         };
-        let hits: Vec<(&JobId, &Job)> = self
-            .jobs_by_id
-            .iter()
-            .filter(|(_, placed)| placed.is_in(q.cluster_id.as_str()))
-            .map(|(id, placed)| (id, &placed.job))
-            .filter(matches)
-            .collect();
-        let key = |&(_, j): &(&JobId, &Job)| (j.created_at(), j.seq());
+        // Room for every job at once: growing by doubling to 100,000 matches copied them
+        // 17 times, a quarter of a list's instructions with glibc's malloc (callgrind).
+        let mut hits: Vec<(&JobId, &Job)> = Vec::with_capacity(self.jobs_by_id.len());
+        hits.extend(
+            self.jobs_by_id
+                .iter()
+                .filter(|(_, placed)| placed.is_in(q.cluster_id.as_str()))
+                .map(|(id, placed)| (id, &placed.job))
+                .filter(matches),
+        );
+        let key = |&(_, j): &(&JobId, &Job)| j.order_key();
         let page = match q.sort {
             SortOrder::Asc => q.page.pick(&hits, key),
-            SortOrder::Desc => q.page.pick(&hits, |j| Reverse(key(j))),
+            SortOrder::Desc => q.page.pick(&hits, |j| !key(j)),
         };
         let views = page.into_iter().map(|(id, job)| job.view(id)).collect();
         (hits.len() as u64, views)

@@ -4,8 +4,6 @@
 //! then applied through [`TaskStore::apply`], the one place that writes; replays apply the
 //! same events.
 
-use std::cmp::Reverse;
-
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -385,28 +383,30 @@ impl TaskStore {
     /// The tasks of one region matching every filter, newest first, and the requested page;
     /// every page costs the same (see [`Page::pick`](crate::edge::Page)).
     pub(crate) fn list(&self, q: &ListTasks) -> (u64, Vec<TaskView>) {
-        let hits: Vec<&Task> = self
-            .tasks
-            .tasks()
-            .filter(|t| t.region() == q.region)
-            .filter(|t| {
-                q.task_id
-                    .as_deref()
-                    .is_none_or(|part| contains_ignoring_case(t.id().as_str(), part))
-            })
-            .filter(|t| {
-                q.task_name
-                    .as_deref()
-                    .is_none_or(|part| contains_ignoring_case(t.name().as_str(), part))
-            })
-            .filter(|t| {
-                q.dst_url
-                    .as_deref()
-                    .is_none_or(|part| contains_ignoring_case(t.spec().dst_url.as_str(), part))
-            })
-            .collect();
+        // Room for every task at once, so that the matches are not copied as they grow.
+        let mut hits: Vec<&Task> = Vec::with_capacity(self.tasks.len());
+        hits.extend(
+            self.tasks
+                .tasks()
+                .filter(|t| t.region() == q.region)
+                .filter(|t| {
+                    q.task_id
+                        .as_deref()
+                        .is_none_or(|part| contains_ignoring_case(t.id().as_str(), part))
+                })
+                .filter(|t| {
+                    q.task_name
+                        .as_deref()
+                        .is_none_or(|part| contains_ignoring_case(t.name().as_str(), part))
+                })
+                .filter(|t| {
+                    q.dst_url
+                        .as_deref()
+                        .is_none_or(|part| contains_ignoring_case(t.spec().dst_url.as_str(), part))
+                }),
+        );
         // Newest first.
-        let page = q.page.pick(&hits, |t| Reverse(t.order_key()));
+        let page = q.page.pick(&hits, |t| !t.order_key());
         let views = page.into_iter().map(Task::view).collect();
         (hits.len() as u64, views)
     }

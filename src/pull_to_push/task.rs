@@ -164,8 +164,10 @@ impl Task {
         self.spec.region
     }
 
-    pub(crate) fn order_key(&self) -> (DateTime<Utc>, u64) {
-        (self.created_at, self.seq)
+    /// Where the task sorts in a list: by creation time to the second, then creation
+    /// order.
+    pub(crate) fn order_key(&self) -> u128 {
+        crate::time::creation_order(self.created_at, self.seq)
     }
 
     pub(crate) fn status(&self) -> TaskStatus {
