@@ -200,13 +200,7 @@ impl From<StateData> for State {
                     .get(&account)
                     .and_then(|a| a.tasks.placed(&id))
                     .unwrap_or((u64::MAX, Row::NONE));
-                Timer {
-                    at,
-                    seq,
-                    account,
-                    id,
-                    row,
-                }
+                Timer::new(at, seq, account, id, row)
             })
             .collect();
         Self {
@@ -289,12 +283,9 @@ impl State {
     ) -> Result<Option<Callback>, ApiError> {
         let retention = limits.retention();
         let applied = self.in_account(account, |a| a.tasks.apply(change, at, retention, row))?;
-        let timer = |at| Timer {
-            at,
-            seq: applied.seq,
-            account: account.clone(),
-            id: change.task_id().clone(),
-            row: applied.row,
+        let timer = |at| {
+            let id = change.task_id().clone();
+            Timer::new(at, applied.seq, account.clone(), id, applied.row)
         };
         if let Some(before) = applied.before {
             self.timers.remove(&timer(before));
@@ -330,15 +321,9 @@ impl State {
             .accounts
             .iter()
             .flat_map(|(account, a)| {
-                a.tasks
-                    .deadlines(retention)
-                    .map(move |(task, row, at)| Timer {
-                        at,
-                        seq: task.seq(),
-                        account: account.clone(),
-                        id: task.id().clone(),
-                        row,
-                    })
+                a.tasks.deadlines(retention).map(move |(task, row, at)| {
+                    Timer::new(at, task.seq(), account.clone(), task.id().clone(), row)
+                })
             })
             .collect();
     }

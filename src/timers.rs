@@ -8,6 +8,11 @@
 //! The ids come last, so a state whose numbers collide (only a tampered snapshot's can)
 //! still keeps one entry per task.
 //!
+//! The deadline and number are also packed into one integer, compared first: the queue's
+//! B-tree searches each node's keys in turn, so placing a timer compares it with dozens of
+//! entries, and comparing a `DateTime` and then the number took a fifth of `advance`'s
+//! instructions with a million tasks queued (callgrind).
+//!
 //! Each entry also carries the task's row in its account's table, so the due task is read
 //! without a lookup by id; the row takes no part in the order or in equality.
 
@@ -23,6 +28,8 @@ use crate::pull_to_push::Row;
 /// One task's next deadline.
 #[derive(Debug, Clone)]
 pub(crate) struct Timer {
+    /// `at` and `seq` packed, in their order (see [`packed`]).
+    order: [u64; 2],
     pub(crate) at: DateTime<Utc>,
     /// The task's creation number.
     pub(crate) seq: u64,
@@ -32,7 +39,47 @@ pub(crate) struct Timer {
     pub(crate) row: Row,
 }
 
+/// The most of a creation number [`packed`] holds: larger ones all pack as this.
+const SEQ_CAP: u64 = (1 << 52) - 1;
+
+/// `at` and `seq` in one integer that orders as `(at, seq)` does, or ties: the second since
+/// 1970 (within ±2^43 for any chrono time, offset to be positive) in the top 45 bits, the
+/// nanoseconds (below 2^31, leap seconds included) in the next 31, and the creation number
+/// in the last 52. A number from 2^52 − 1 up packs as 2^52 − 1, so two such timers at one
+/// instant tie, and the full key decides; below that, numbers pack exactly. Creation numbers
+/// count the tasks an engine created, so only a snapshot written by hand reaches the cap.
+/// As two words, not a `u128`, so that a timer keeps the alignment of 8 its ids have.
+fn packed(at: DateTime<Utc>, seq: u64) -> [u64; 2] {
+    let second = at
+        .timestamp()
+        .saturating_add(1 << 44)
+        .clamp(0, (1 << 45) - 1);
+    let second = second.unsigned_abs();
+    let nanos = u64::from(at.timestamp_subsec_nanos()).min((1 << 31) - 1);
+    [
+        (second << 19) | (nanos >> 12),
+        ((nanos & 0xfff) << 52) | seq.min(SEQ_CAP),
+    ]
+}
+
 impl Timer {
+    pub(crate) fn new(
+        at: DateTime<Utc>,
+        seq: u64,
+        account: AccountId,
+        id: TaskId,
+        row: Row,
+    ) -> Self {
+        Self {
+            order: packed(at, seq),
+            at,
+            seq,
+            account,
+            id,
+            row,
+        }
+    }
+
     /// What orders and identifies the entry: the row is left out, being where the task
     /// happens to be stored rather than which task it is.
     fn key(&self) -> (&DateTime<Utc>, u64, &AccountId, &TaskId) {
@@ -42,7 +89,7 @@ impl Timer {
 
 impl PartialEq for Timer {
     fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
+        self.order == other.order && self.key() == other.key()
     }
 }
 
@@ -56,7 +103,10 @@ impl PartialOrd for Timer {
 
 impl Ord for Timer {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.key().cmp(&other.key())
+        // Arrays of words compare in order, as the packed integer would.
+        self.order
+            .cmp(&other.order)
+            .then_with(|| self.key().cmp(&other.key()))
     }
 }
 
@@ -98,5 +148,63 @@ impl FromIterator<Timer> for Timers {
 impl Serialize for Timers {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(|t| (&t.at, &t.account, &t.id)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+    use proptest::prelude::*;
+
+    use super::{SEQ_CAP, packed};
+
+    /// Any time chrono can hold, to the nanosecond (leap-second fractions included).
+    fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
+        let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        (first.timestamp()..=last.timestamp(), 0u32..2_000_000_000)
+            .prop_filter_map("outside chrono's range", |(secs, nanos)| {
+                DateTime::from_timestamp(secs, nanos)
+            })
+    }
+
+    /// Creation numbers small and around the cap.
+    fn any_seq() -> impl Strategy<Value = u64> {
+        prop_oneof![0u64..5, SEQ_CAP - 3..=SEQ_CAP + 3, any::<u64>()]
+    }
+
+    proptest! {
+        /// Packed keys order as `(at, seq)` does, and tie only for one instant and one
+        /// number, or two numbers at or over the cap.
+        #[test]
+        fn packed_orders_as_deadline_then_number(
+            a in any_time(),
+            b in any_time(),
+            near in prop::option::of(-3_000i64..3_000),
+            sa in any_seq(),
+            sb in any_seq(),
+        ) {
+            // Often a few microseconds from `a`, where only the low bits of the nanoseconds
+            // tell them apart.
+            let b = near
+                .and_then(|n| a.checked_add_signed(TimeDelta::nanoseconds(n)))
+                .unwrap_or(b);
+            let (pa, pb) = (packed(a, sa), packed(b, sb));
+            if pa == pb {
+                prop_assert!(a == b && (sa == sb || (sa >= SEQ_CAP && sb >= SEQ_CAP)));
+            } else {
+                prop_assert_eq!(pa.cmp(&pb), (a, sa).cmp(&(b, sb)));
+            }
+        }
+    }
+
+    /// The ends of chrono's range, and a leap second's fraction, keep their order.
+    #[test]
+    fn packed_at_the_edges() {
+        let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        assert!(packed(first, u64::MAX) < packed(last, 0));
+        assert!(packed(first, 0) < packed(first, 1));
+        let leap = DateTime::from_timestamp(59, 1_500_000_000);
+        let next = DateTime::from_timestamp(60, 0);
+        assert!(matches!((leap, next), (Some(l), Some(n)) if packed(l, 9) < packed(n, 0)));
     }
 }
