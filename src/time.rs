@@ -241,14 +241,14 @@ pub mod wire {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests {
+pub(crate) mod tests {
     use chrono::{DateTime, TimeDelta, Utc};
     use proptest::prelude::*;
 
     use super::creation_order;
 
     /// Any time chrono can hold, to the nanosecond (leap-second fractions included).
-    fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
+    pub(crate) fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
         let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
         (first.timestamp()..=last.timestamp(), 0u32..2_000_000_000)
             .prop_filter_map("outside chrono's range", |(secs, nanos)| {

@@ -154,15 +154,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::{SEQ_CAP, packed};
-
-    /// Any time chrono can hold, to the nanosecond (leap-second fractions included).
-    fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
-        let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
-        (first.timestamp()..=last.timestamp(), 0u32..2_000_000_000)
-            .prop_filter_map("outside chrono's range", |(secs, nanos)| {
-                DateTime::from_timestamp(secs, nanos)
-            })
-    }
+    use crate::time::tests::any_time;
 
     /// Creation numbers small and around the cap.
     fn any_seq() -> impl Strategy<Value = u64> {
