@@ -149,11 +149,13 @@ impl Serialize for Timers {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use chrono::{DateTime, TimeDelta, Utc};
     use proptest::prelude::*;
 
-    use super::{SEQ_CAP, packed};
+    use super::{SEQ_CAP, Timer, packed};
+    use crate::pull_to_push::Row;
     use crate::time::tests::any_time;
 
     /// Creation numbers small and around the cap.
@@ -187,6 +189,22 @@ mod tests {
                 prop_assert_eq!(pa.cmp(&pb), (a, sa).cmp(&(b, sb)));
             }
         }
+    }
+
+    /// Two tasks' timers at one instant with numbers past the cap pack alike; the full key
+    /// still tells them apart, for equality and for order.
+    #[test]
+    fn timers_tied_at_the_cap_differ_by_their_full_key() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let timer = |seq, id: &str| {
+            let (account, id) = ("1001".try_into().unwrap(), id.try_into().unwrap());
+            Timer::new(at, seq, account, id, Row::NONE)
+        };
+        let (first, second) = (timer(SEQ_CAP, "task-a"), timer(SEQ_CAP + 1, "task-b"));
+        assert_eq!(first.order, second.order);
+        assert_ne!(first, second);
+        assert!(first < second);
+        assert_eq!(first, first.clone());
     }
 
     /// The ends of chrono's range, and a leap second's fraction, keep their order.
