@@ -150,7 +150,7 @@ impl AccountState {
 /// let engine = Engine::new(Config::default());
 /// assert_eq!(engine.state(), &live_lifecycle::State::default());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(from = "StateData")]
 pub struct State {
     accounts: Map<AccountId, AccountState>,
@@ -200,7 +200,7 @@ impl From<StateData> for State {
                     .get(&account)
                     .and_then(|a| a.tasks.placed(&id))
                     .unwrap_or((u64::MAX, Row::NONE));
-                Timer::new(at, seq, account, id, row)
+                Timer::new(at, seq, account, row)
             })
             .collect();
         Self {
@@ -209,6 +209,37 @@ impl From<StateData> for State {
             tasks_created: data.tasks_created,
             timers,
         }
+    }
+}
+
+/// A state is written with its timers as `[deadline, account, task id]` triples, the
+/// snapshot shape from before timers held only the task's creation number and row: each
+/// task's id is read from the task the timer points at. A timer that points at no task
+/// (only a tampered snapshot's, which fails `invariants_hold`) is not written.
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("State", 4)?;
+        out.serialize_field("accounts", &self.accounts)?;
+        out.serialize_field("jobs_created", &self.jobs_created)?;
+        out.serialize_field("tasks_created", &self.tasks_created)?;
+        out.serialize_field("timers", &TimerTriples(self))?;
+        out.end()
+    }
+}
+
+/// The state's timers, as a snapshot writes them.
+struct TimerTriples<'a>(&'a State);
+
+impl Serialize for TimerTriples<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let State {
+            accounts, timers, ..
+        } = self.0;
+        s.collect_seq(timers.iter().filter_map(|timer| {
+            let task = accounts.get(&timer.account)?.tasks.task_at(timer.row)?;
+            (task.seq() == timer.seq).then_some((&timer.at, &timer.account, task.id()))
+        }))
     }
 }
 
@@ -229,7 +260,7 @@ impl State {
                 self.accounts
                     .get(&timer.account)
                     .and_then(|a| a.tasks.task_at(timer.row))
-                    .is_some_and(|t| t.id() == &timer.id && t.seq() == timer.seq)
+                    .is_some_and(|t| t.seq() == timer.seq)
             })
     }
 
@@ -283,10 +314,7 @@ impl State {
     ) -> Result<Option<Callback>, ApiError> {
         let retention = limits.retention();
         let applied = self.in_account(account, |a| a.tasks.apply(change, at, retention, row))?;
-        let timer = |at| {
-            let id = change.task_id().clone();
-            Timer::new(at, applied.seq, account.clone(), id, applied.row)
-        };
+        let timer = |at| Timer::new(at, applied.seq, account.clone(), applied.row);
         if let Some(before) = applied.before {
             self.timers.remove(&timer(before));
         }
@@ -321,9 +349,9 @@ impl State {
             .accounts
             .iter()
             .flat_map(|(account, a)| {
-                a.tasks.deadlines(retention).map(move |(task, row, at)| {
-                    Timer::new(at, task.seq(), account.clone(), task.id().clone(), row)
-                })
+                a.tasks
+                    .deadlines(retention)
+                    .map(move |(task, row, at)| Timer::new(at, task.seq(), account.clone(), row))
             })
             .collect();
     }
@@ -337,7 +365,7 @@ impl State {
         let timer = self.timers.first().filter(|t| t.at <= now)?;
         let event = self.accounts.get(&timer.account).and_then(|a| {
             a.tasks
-                .due(timer.row, &timer.id, timer.at, limits.retention())
+                .due(timer.row, timer.seq, timer.at, limits.retention())
         });
         Some((timer.clone(), event))
     }

@@ -443,18 +443,18 @@ impl TaskStore {
         })
     }
 
-    /// The event that falls due at `at` for the task `task_id`, found in `row` (the row
-    /// its timer carries) or else by its id.
+    /// The event that falls due at `at` for the task in `row` (the row its timer carries),
+    /// if that task is the timer's: the `seq`-th created.
     pub(crate) fn due(
         &self,
         row: Row,
-        task_id: &TaskId,
+        seq: u64,
         at: DateTime<Utc>,
         retention: Duration,
     ) -> Option<TaskEvent> {
-        let row = self.tasks.row(Some(row), task_id)?;
-        let task_id = task_id.clone();
-        Some(match self.tasks.at(row)?.due(at, retention)? {
+        let task = self.tasks.at(row).filter(|t| t.seq() == seq)?;
+        let task_id = task.id().clone();
+        Some(match task.due(at, retention)? {
             Due::Start => TaskEvent::Started { task_id },
             Due::End => TaskEvent::Ended { task_id },
             Due::GiveUp => TaskEvent::GaveUp { task_id },

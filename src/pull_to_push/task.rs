@@ -112,15 +112,17 @@ impl TaskChanges {
 
 /// A stored task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[repr(C)]
 pub(crate) struct Task {
-    id: TaskId,
-    seq: u64,
-    spec: CreateTask,
-    created_at: DateTime<Utc>,
+    // In this order (`repr(C)`): what a time-driven change reads and writes comes first.
+    state: TaskState,
     /// The time of the last change: no transition of this task is dated before it.
     changed_at: DateTime<Utc>,
     position: Position,
-    state: TaskState,
+    seq: u64,
+    id: TaskId,
+    spec: CreateTask,
+    created_at: DateTime<Utc>,
 }
 
 fn exited() -> ApiError {
