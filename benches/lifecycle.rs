@@ -127,6 +127,35 @@ fn engine_with_tasks(n: usize, per_slot: usize) -> (Engine, AccountId) {
     (engine, account)
 }
 
+/// Pairs of times of two sides measured back to back: each side's median and mean, and the
+/// first quartile, median and third quartile of the ratio first / second per pair.
+struct Paired {
+    medians: (f64, f64),
+    means: (f64, f64),
+    ratio: [f64; 3],
+}
+
+impl Paired {
+    fn of(pairs: &[(f64, f64)]) -> Self {
+        let sorted = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let (firsts, seconds, ratios) = (
+            sorted(pairs.iter().map(|p| p.0).collect()),
+            sorted(pairs.iter().map(|p| p.1).collect()),
+            sorted(pairs.iter().map(|p| p.0 / p.1).collect()),
+        );
+        let at = |v: &[f64], q: usize| v.get(v.len() * q / 4).copied().unwrap_or_default();
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+        Self {
+            medians: (at(&firsts, 2), at(&seconds, 2)),
+            means: (mean(&firsts), mean(&seconds)),
+            ratio: [at(&ratios, 1), at(&ratios, 2), at(&ratios, 3)],
+        }
+    }
+}
+
 fn allocations_during<T>(f: impl FnOnce() -> T) -> (u64, T) {
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     let out = f();
@@ -238,27 +267,17 @@ fn typed_start_stop(c: &mut Criterion) {
     // sampling memory) then falls on both sides of a pair, where criterion's runs of one
     // side after the other can catch it on one side only.
     let per_call = |spent: Duration| spent.as_nanos() as f64 / 100_000.0;
-    let mut pairs: Vec<(f64, f64)> = (0..40)
+    let pairs: Vec<(f64, f64)> = (0..40)
         .map(|_| {
             let engine = per_call(engine_block(100_000));
             (engine, per_call(floor_block(100_000)))
         })
         .collect();
-    pairs.sort_by(|a, b| (a.0 / a.1).total_cmp(&(b.0 / b.1)));
-    let at = |q: usize| pairs.get(pairs.len() * q / 4).map_or(0.0, |p| p.0 / p.1);
-    let mut engine_times: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-    let mut floor_times: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    engine_times.sort_by(f64::total_cmp);
-    floor_times.sort_by(f64::total_cmp);
-    let middle = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or_default();
+    let paired = Paired::of(&pairs);
     println!(
         "start+stop, 40 interleaved blocks of 100,000: engine {:.0} ns, floor {:.0} ns \
          (medians); ratio per pair: median {:.2}, quartiles {:.2} and {:.2}",
-        middle(&engine_times),
-        middle(&floor_times),
-        at(2),
-        at(1),
-        at(3),
+        paired.medians.0, paired.medians.1, paired.ratio[1], paired.ratio[0], paired.ratio[2],
     );
     let mut group = c.benchmark_group("1. start+stop, 1,000,000 jobs");
     group.bench_function("engine (typed)", |b| {
@@ -382,27 +401,20 @@ fn advance_report() {
         pairs.push((big_step, small_step));
     }
     drop(big);
-    let mut ratios: Vec<f64> = pairs.iter().map(|(b, s)| b / s).collect();
-    let mut bigs: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-    let mut smalls: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    for v in [&mut ratios, &mut bigs, &mut smalls] {
-        v.sort_by(f64::total_cmp);
-    }
-    let at = |v: &[f64], q: usize| v.get(v.len() * q / 4).copied().unwrap_or_default();
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let paired = Paired::of(&pairs);
     println!(
         "advance, 999 interleaved pairs, per due task: {:.0} ns with 1,000,000 stored, {:.0} \
          ns with 1,000 stored (medians); ratio per pair: median {:.2}, quartiles {:.2} and \
          {:.2}; ratio of the means {:.2} ({:.0} / {:.0} ns); the big engine's first step, \
          untimed: {:.0} ms",
-        at(&bigs, 2),
-        at(&smalls, 2),
-        at(&ratios, 2),
-        at(&ratios, 1),
-        at(&ratios, 3),
-        mean(&bigs) / mean(&smalls),
-        mean(&bigs),
-        mean(&smalls),
+        paired.medians.0,
+        paired.medians.1,
+        paired.ratio[1],
+        paired.ratio[0],
+        paired.ratio[2],
+        paired.means.0 / paired.means.1,
+        paired.means.0,
+        paired.means.1,
         first.as_secs_f64() * 1000.0,
     );
 }
@@ -476,22 +488,18 @@ fn listing(c: &mut Criterion) {
         }
         started.elapsed().as_secs_f64() * 100.0
     };
-    let mut pairs: Vec<(f64, f64)> = (0..40).map(|_| (block(&first), block(&middle))).collect();
-    pairs.sort_by(|a, b| (a.1 / a.0).total_cmp(&(b.1 / b.0)));
-    let at = |q: usize| pairs.get(pairs.len() * q / 4).map_or(0.0, |p| p.1 / p.0);
-    let mut firsts: Vec<f64> = pairs.iter().map(|p| p.0).collect();
-    let mut middles: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    firsts.sort_by(f64::total_cmp);
-    middles.sort_by(f64::total_cmp);
-    let middle_of = |v: &[f64]| v.get(v.len() / 2).copied().unwrap_or_default();
+    // Page 500 first in each pair, so that the ratio is page 500 / page 1.
+    let pairs: Vec<(f64, f64)> = (0..40)
+        .map(|_| {
+            let page_1 = block(&first);
+            (block(&middle), page_1)
+        })
+        .collect();
+    let paired = Paired::of(&pairs);
     println!(
         "list, 40 interleaved blocks of 10: page 1 {:.2} ms, page 500 {:.2} ms (medians); \
          page 500 / page 1 per pair: median {:.2}, quartiles {:.2} and {:.2}",
-        middle_of(&firsts),
-        middle_of(&middles),
-        at(2),
-        at(1),
-        at(3),
+        paired.medians.1, paired.medians.0, paired.ratio[1], paired.ratio[0], paired.ratio[2],
     );
     let mut group = c.benchmark_group("5. list over 100,000");
     for page in [1, 500] {
