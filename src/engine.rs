@@ -26,8 +26,8 @@ use crate::pull_to_push::{
     Callback, CreateLivePullToPushRequest, CreateTaskResponse, DeleteLivePullToPushRequest,
     DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, DescribeTaskListResponse,
     DescribeTaskResponse, ReportError, RestartLivePullToPushRequest, RetResponse, Row,
-    StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskLimits, TaskStore,
-    UpdateLivePullToPushRequest,
+    StopLivePullToPushRequest, StreamReport, Task, TaskEvent, TaskIdResponse, TaskLimits,
+    TaskStore, UpdateLivePullToPushRequest,
 };
 use crate::throttle::{Counters, Throttle};
 use crate::timers::{Timer, Timers};
@@ -233,12 +233,9 @@ struct TimerTriples<'a>(&'a State);
 
 impl Serialize for TimerTriples<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let State {
-            accounts, timers, ..
-        } = self.0;
-        s.collect_seq(timers.iter().filter_map(|timer| {
-            let task = accounts.get(&timer.account)?.tasks.task_at(timer.row)?;
-            (task.seq() == timer.seq).then_some((&timer.at, &timer.account, task.id()))
+        s.collect_seq(self.0.timers.iter().filter_map(|timer| {
+            let task = self.0.timer_task(timer)?;
+            Some((&timer.at, &timer.account, task.id()))
         }))
     }
 }
@@ -256,12 +253,16 @@ impl State {
             .iter()
             .all(|(id, a)| &a.id == id && a.edge.counts_hold() && a.tasks.counts_hold())
             && self.timers.len() == tasks
-            && self.timers.iter().all(|timer| {
-                self.accounts
-                    .get(&timer.account)
-                    .and_then(|a| a.tasks.task_at(timer.row))
-                    .is_some_and(|t| t.seq() == timer.seq)
-            })
+            && self
+                .timers
+                .iter()
+                .all(|timer| self.timer_task(timer).is_some())
+    }
+
+    /// The task `timer` is for: in its row, with its creation number.
+    fn timer_task(&self, timer: &Timer) -> Option<&Task> {
+        let tasks = &self.accounts.get(&timer.account)?.tasks;
+        tasks.timed(timer.row, timer.seq)
     }
 
     /// Applies one event, all or nothing, and returns the callback it calls for, if any.

@@ -23,9 +23,10 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
+
 use crate::ids::AccountId;
 use crate::pull_to_push::Row;
-use chrono::{DateTime, Utc};
 
 /// One task's next deadline.
 #[derive(Debug, Clone)]

@@ -32,6 +32,7 @@ pub use source::{MAX_MEDIA_ID_LEN, MAX_SOURCES, Source};
 pub(crate) use store::TaskStore;
 pub use store::{TaskEvent, TaskLimits};
 pub(crate) use table::Row;
+pub(crate) use task::Task;
 pub use task::{NewTask, TaskChanges};
 pub use types::{
     CallbackState, ExitReason, InvalidReason, MAX_TASK_NAME_CHARS, Region, Repeat, SourceProtocol,

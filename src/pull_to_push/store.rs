@@ -241,6 +241,11 @@ impl TaskStore {
         self.tasks.at(row)
     }
 
+    /// The task in `row`, if it is the `seq`-th created: where a timer points, checked.
+    pub(crate) fn timed(&self, row: Row, seq: u64) -> Option<&Task> {
+        self.tasks.at(row).filter(|t| t.seq() == seq)
+    }
+
     /// The creation number and row of the task with this id.
     pub(crate) fn placed(&self, id: &TaskId) -> Option<(u64, Row)> {
         let row = self.tasks.row(None, id)?;
@@ -452,7 +457,7 @@ impl TaskStore {
         at: DateTime<Utc>,
         retention: Duration,
     ) -> Option<TaskEvent> {
-        let task = self.tasks.at(row).filter(|t| t.seq() == seq)?;
+        let task = self.timed(row, seq)?;
         let task_id = task.id().clone();
         Some(match task.due(at, retention)? {
             Due::Start => TaskEvent::Started { task_id },
