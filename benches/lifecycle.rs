@@ -193,7 +193,7 @@ fn memory_report() {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         black_box(owned);
-        reply.body_json()
+        reply.body()
     });
     println!(
         "memory: {per_job:.0} bytes per stored job, {per_task:.0} bytes per stored task (100,000 of each)"

@@ -38,13 +38,16 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use live_lifecycle::auth::{self, Credential, NonceMemory};
-use live_lifecycle::ids::{AccountId, TaskId};
+use live_lifecycle::ids::{AccountId, IdGenerator, IdKind, SeededIds, TaskId};
 use live_lifecycle::pull_to_push::{Callback, ReportError, StreamReport};
 use live_lifecycle::time::{format_utc, parse_utc};
 use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Snapshot};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+
+/// The seed of the request ids of calls refused at the gateway (a bad signature, say).
+const GATEWAY_SEED: u64 = 0x6761_7465;
 
 /// The key pair used when no `--access-key` is given.
 const DEFAULT_KEY: (&str, &str) = ("LTAIemulatorDefaultKey", "emulator-default-secret");
@@ -73,9 +76,18 @@ struct Emulator {
     clock: Clock,
     keys: HashMap<String, Credential>,
     nonces: NonceMemory,
+    /// How many calls the gateway refused before the engine saw them: their request ids
+    /// come from a generator of their own.
+    refused: u64,
 }
 
 impl Emulator {
+    /// A request id for a call refused at the gateway.
+    fn refusal_id(&mut self) -> String {
+        self.refused += 1;
+        SeededIds::new(GATEWAY_SEED).generate(IdKind::Request, self.refused)
+    }
+
     fn now(&self) -> DateTime<Utc> {
         match self.clock {
             Clock::Real => Utc::now(),
@@ -263,7 +275,7 @@ fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> 
         match auth::verify(signed, keys, Utc::now(), nonces) {
             Ok(verified) => verified.account.as_str().to_owned(),
             Err(error) => {
-                let request_id = emulator.engine.next_request_id();
+                let request_id = emulator.refusal_id();
                 return Handled {
                     code: error.code().to_owned(),
                     response: json_response(
@@ -283,20 +295,11 @@ fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> 
         now,
     );
     shared.ship_callbacks(&mut emulator);
-    let body = reply.body_json();
-    let code = if reply.status() == 200 {
-        String::new()
-    } else {
-        serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v.get("Code").and_then(|c| c.as_str()).map(str::to_owned))
-            .unwrap_or_default()
-    };
     Handled {
-        response: json_response(reply.status(), body),
+        response: json_response(reply.status(), reply.body().to_owned()),
         action: named,
         account,
-        code,
+        code: reply.code().unwrap_or_default().to_owned(),
     }
 }
 
@@ -523,6 +526,7 @@ async fn main() -> std::io::Result<()> {
             clock,
             keys: credentials,
             nonces: NonceMemory::new(),
+            refused: 0,
         }),
         callbacks: sender,
     });

@@ -34,7 +34,7 @@
 //!     for callback in reply.callbacks() {
 //!         spawn_post(&callback.url, &callback.body);          // off the request path
 //!     }
-//!     HttpResponse::new(reply.status(), "application/json", reply.body_json())
+//!     HttpResponse::new(reply.status(), "application/json", reply.body())
 //! }
 //! ```
 //!
@@ -47,7 +47,7 @@
 //!     ("ClusterId", "cluster-1"), ("JobId", "nope")];
 //! let reply = engine.handle_rpc("1001", "", &params, now);
 //! assert_eq!(reply.status(), 404);
-//! assert!(reply.body_json().contains(r#""Code":"JobNotFound""#));
+//! assert!(reply.body().contains(r#""Code":"JobNotFound""#));
 //! ```
 //!
 //! Two families share the engine: [`edge`] transcoding jobs (started and stopped by calls) and
@@ -71,27 +71,18 @@
     clippy::indexing_slicing
 )]
 
-/// Serializes a text newtype as the plain string its `as_str` gives, without the copy that
-/// `#[serde(into = "String")]` would make on every reply.
-macro_rules! serialize_as_str {
-    ($type:ty) => {
-        impl serde::Serialize for $type {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-}
-
 #[cfg(feature = "auth")]
 pub mod auth;
 mod check;
+mod config;
 pub mod edge;
 mod engine;
 mod error;
-mod hash;
+mod event;
 pub mod ids;
+mod operation;
 pub mod pull_to_push;
+mod state;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 mod stream_url;
@@ -100,10 +91,16 @@ pub mod time;
 mod timers;
 mod wire;
 
-pub use engine::{Access, Change, Config, Engine, Event, ReplayError, Snapshot, State};
+pub use config::{Access, Config};
+pub use engine::{Engine, ReplayError};
 pub use error::{ApiError, Detail, Rejection};
+pub use event::{Change, Event};
+pub use operation::{ACTIONS, Request, Response};
+pub use state::{Snapshot, State};
 pub use stream_url::{MAX_URL_LEN, StreamUrl};
 pub use throttle::{Rate, Throttle};
-pub use wire::{ACTIONS, API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, Reply};
+pub use wire::{API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, Reply};
 
-pub(crate) use hash::Map;
+/// The map of every keyed collection: a fixed hash (the core draws no randomness), so runs
+/// repeat exactly; nothing written out depends on its order (snapshots are written sorted).
+pub(crate) type Map<K, V> = rustc_hash::FxHashMap<K, V>;

@@ -84,7 +84,7 @@ pub(crate) const VIDEO_FILE: UrlRule = UrlRule {
 /// assert!(StreamUrl::edge_input("http://mydomain/app/stream1").is_err());
 /// assert!(StreamUrl::edge_input("rtmp://user:pass@mydomain/app/s").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct StreamUrl(String);
 

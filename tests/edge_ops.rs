@@ -2282,14 +2282,14 @@ fn wire_bodies_escape_ids_that_need_it() {
     let params = [("ClusterId", CLUSTER), ("JobId", quoted)];
     for action in ["StartEdgeTranscodeJob", "StopEdgeTranscodeJob"] {
         let reply = e.handle_rpc(a().as_str(), action, &params, t0());
-        assert_eq!(reply.status(), 200, "{}", reply.body_json());
-        let body: serde_json::Value = serde_json::from_str(&reply.body_json()).unwrap();
+        assert_eq!(reply.status(), 200, "{}", reply.body());
+        let body: serde_json::Value = serde_json::from_str(reply.body()).unwrap();
         assert_eq!(body["JobId"], quoted, "{action}");
         let typed = live_lifecycle::edge::JobIdResponse {
             job_id: quoted.try_into().unwrap(),
             request_id: body["RequestId"].as_str().unwrap().into(),
         };
-        assert_eq!(reply.body_json(), serde_json::to_string(&typed).unwrap());
+        assert_eq!(reply.body(), serde_json::to_string(&typed).unwrap());
     }
 }
 

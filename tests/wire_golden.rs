@@ -274,8 +274,8 @@ fn run_step(engine: &mut Engine, name: &str, index: usize, step: &Step, seed: u6
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let reply = engine.handle_rpc(&step.account, &step.action, &params, now);
-    let text = reply.body_json();
-    let raw: Value = serde_json::from_str(&text)
+    let text = reply.body();
+    let raw: Value = serde_json::from_str(text)
         .unwrap_or_else(|e| panic!("{name} step {index}: the body is not JSON ({e}): {text}"));
     let request_id = raw
         .get("RequestId")
@@ -637,7 +637,7 @@ fn time_passes_between_calls_and_replies_carry_what_happened() {
             .collect()
     };
     let status_of = |reply: &Reply| -> Value {
-        serde_json::from_str::<Value>(&reply.body_json()).unwrap()["TaskStatus"].clone()
+        serde_json::from_str::<Value>(reply.body()).unwrap()["TaskStatus"].clone()
     };
     // 0: created at 09:00, starts at 10:00, ends at 12:00.
     assert_eq!(kinds(&replies[0]), ["Created"]);

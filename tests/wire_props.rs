@@ -134,8 +134,8 @@ fn acct(text: &str) -> AccountId {
 }
 
 fn json(reply: &Reply) -> Value {
-    serde_json::from_str(&reply.body_json()).unwrap_or_else(|e| {
-        panic!("body is not JSON ({e}): {:?}", reply.body_json());
+    serde_json::from_str(reply.body()).unwrap_or_else(|e| {
+        panic!("body is not JSON ({e}): {:?}", reply.body());
     })
 }
 
@@ -155,7 +155,7 @@ fn assert_error(reply: &Reply, expected_code: &str, field: Option<&str>) {
         expected_code,
         "status {} body {}",
         reply.status(),
-        reply.body_json()
+        reply.body()
     );
     assert_eq!(reply.status(), code_status()[expected_code]);
     if let Some(field) = field {
@@ -169,7 +169,7 @@ fn assert_error(reply: &Reply, expected_code: &str, field: Option<&str>) {
 
 #[track_caller]
 fn assert_ok(reply: &Reply) {
-    assert_eq!(reply.status(), 200, "body {}", reply.body_json());
+    assert_eq!(reply.status(), 200, "body {}", reply.body());
 }
 
 /// Checks the shape of any reply: JSON; success an object with a RequestId and no error
@@ -717,7 +717,7 @@ fn run_checked(
     );
     // With the default id generator nothing inside can fail: an InternalError would mean
     // the wire could not turn the parameters into a request, or the reply into JSON.
-    assert_ne!(body["Code"], "InternalError", "{}", reply.body_json());
+    assert_ne!(body["Code"], "InternalError", "{}", reply.body());
     if reply.status() != 200 {
         // A refusal changes nothing but what time alone changes (nothing at all when the
         // gateway refused it).
@@ -729,7 +729,7 @@ fn run_checked(
         assert!(
             untouched || only_time,
             "a refusal changed the state: {}",
-            reply.body_json()
+            reply.body()
         );
         let code = body["Code"].as_str().unwrap();
         if matches!(
@@ -1711,7 +1711,7 @@ fn paths_agree(config: &Config, creates: &[Step], rest: &[Step]) -> Result<(), T
         let reply = wire_engine.handle_rpc(account_name, header, &as_pairs(&params), now);
 
         prop_assert_eq!(reply.status(), status, "{:?} {:?}", op, params);
-        prop_assert_eq!(reply.body_json(), body.clone(), "{:?} {:?}", op, params);
+        prop_assert_eq!(reply.body(), body.clone(), "{:?} {:?}", op, params);
         prop_assert_eq!(typed_engine.state(), wire_engine.state());
         prop_assert_eq!(typed_engine.snapshot(), wire_engine.snapshot());
         prop_assert_eq!(typed_engine.drain_events(), reply.events());
@@ -2198,7 +2198,7 @@ proptest! {
             }
             if entry.1 < limit {
                 entry.1 += 1;
-                prop_assert_eq!(reply.status(), 200, "{}", reply.body_json());
+                prop_assert_eq!(reply.status(), 200, "{}", reply.body());
             } else {
                 prop_assert_eq!(code(&reply), THROTTLED);
             }
@@ -2296,7 +2296,7 @@ fn the_base_calls_pass_the_gateway_and_validation() {
                 "MissingParameter" | "InvalidParameter" | "InvalidAction.NotFound"
             ),
             "{action}: {}",
-            reply.body_json()
+            reply.body()
         );
     }
 }

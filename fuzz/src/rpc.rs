@@ -254,7 +254,7 @@ impl Runner {
             .handle_rpc(&self.account, action, &pairs, self.now);
         let step = self.step;
         let status = reply.status();
-        let body: Value = serde_json::from_str(&reply.body_json())
+        let body: Value = serde_json::from_str(&reply.body())
             .unwrap_or_else(|e| panic!("step {step}: the body is not JSON ({e}): {reply:?}"));
         let object = body
             .as_object()

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::response::{JobView, JobViewBody};
+use super::response::JobView;
 use super::types::{JobName, JobStatus, TranscodeType};
 use crate::error::ApiError;
 use crate::ids::{JobId, TemplateId};
@@ -60,16 +60,13 @@ pub struct JobChanges {
 
 /// A stored job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[repr(C)]
 pub(crate) struct Job {
-    // In this order (`repr(C)`): what Start and Stop write comes first, so that it shares
-    // the cache lines of the map entry that hold the job's key and cluster.
     state: JobState,
     /// The last time any call changed the job; List shows only the last 180 days.
     last_operated_at: DateTime<Utc>,
     last_start_at: Option<DateTime<Utc>>,
     last_stop_at: Option<DateTime<Utc>>,
-    // No id: the store's key is the job's id (a copy here was 48 bytes a job).
+    // No id: the store's key is the job's id.
     name: JobName,
     template: Arc<TemplateChoice>,
     stream_input: StreamUrl,
@@ -224,23 +221,6 @@ impl Job {
             JobState::Running => Err(ApiError::denied(
                 "The job is running and cannot be deleted; stop it first",
             )),
-        }
-    }
-
-    /// The job, stored under `id`, as the wire writes it, borrowed.
-    pub(crate) fn body<'a>(&'a self, id: &'a JobId) -> JobViewBody<'a> {
-        JobViewBody {
-            create_time: self.created_at,
-            job_id: id,
-            last_start_at: self.last_start_at,
-            last_stop_at: self.last_stop_at,
-            name: &self.name,
-            status: self.status(),
-            stream_input: &self.stream_input,
-            stream_output: &self.stream_output,
-            template_id: &self.template.id,
-            template_name: &self.template.name,
-            transcode_type: self.template.transcode_type,
         }
     }
 

@@ -13,7 +13,6 @@ mod template;
 mod types;
 
 pub use job::{JobChanges, NewJob, TemplateChoice};
-pub(crate) use request::JobKey;
 pub use request::{
     CreateEdgeTranscodeJobRequest, CreateJob, DeleteEdgeTranscodeJobRequest,
     GetEdgeTranscodeJobRequest, GetEdgeTranscodeTemplateRequest, JobRef,

@@ -11,7 +11,7 @@ use super::types::{JobName, JobStatus, Keyword, Page, SortOrder, TranscodeType, 
 use crate::check::{Check, validation};
 use crate::error::ApiError;
 use crate::error::Detail;
-use crate::ids::{ClusterId, JobId, TemplateId, check_id};
+use crate::ids::{ClusterId, JobId, TemplateId};
 use crate::stream_url::{self, EDGE_INPUT, EDGE_OUTPUT, StreamUrl};
 
 fn cluster_id(text: &str) -> Result<ClusterId, Detail> {
@@ -140,75 +140,21 @@ pub struct JobRef {
 }
 
 impl JobRef {
-    /// The job as the engine looks it up.
-    pub(crate) fn key(&self) -> JobKey<'_> {
-        JobKey {
-            cluster_id: self.cluster_id.as_str(),
-            job_id: self.job_id.as_str(),
-        }
-    }
-}
-
-/// A job named by cluster and id, both checked, borrowed from the text they were read from:
-/// what the engine looks jobs up by, so reading a request copies nothing. [`JobRef`] is its
-/// owned form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct JobKey<'a> {
-    pub(crate) cluster_id: &'a str,
-    pub(crate) job_id: &'a str,
-}
-
-/// An id's text that passed the shape every id shares.
-fn id_text(text: &str) -> Result<&str, Detail> {
-    check_id(text).map(|()| text).map_err(Detail::Borrowed)
-}
-
-impl<'a> JobKey<'a> {
-    fn parse(c: &mut Check, cluster_id: Option<&'a str>, job_id: Option<&'a str>) -> Option<Self> {
-        let cluster_id = c.required("ClusterId", cluster_id, id_text);
-        let job_id = c.required("JobId", job_id, id_text);
+    fn parse(c: &mut Check, cluster: Option<&str>, job: Option<&str>) -> Option<Self> {
+        let cluster = c.required("ClusterId", cluster, cluster_id);
+        let job = c.required("JobId", job, job_id);
         Some(Self {
-            cluster_id: cluster_id?,
-            job_id: job_id?,
+            cluster_id: cluster?,
+            job_id: job?,
         })
     }
 
-    /// `ClusterId` and `JobId` as sent, by the rules of Get, Start, Stop and Delete: the
-    /// key, or the first problem by precedence.
-    #[inline]
-    pub(crate) fn read(
-        cluster_id: Option<&'a str>,
-        job_id: Option<&'a str>,
-    ) -> Result<Self, ApiError> {
-        // `parse`'s rules in its precedence (missing, then malformed, each in field order),
-        // stopping at the first problem instead of collecting them: every Get, Start, Stop
-        // and Delete reads its key this way.
-        let present = |field, raw: Option<&'a str>| {
-            raw.filter(|text| !text.is_empty())
-                .ok_or_else(|| ApiError::missing(field))
-        };
-        let (cluster_id, job_id) = (present("ClusterId", cluster_id)?, present("JobId", job_id)?);
-        let shaped =
-            |field, text: &'a str| id_text(text).map_err(|reason| ApiError::invalid(field, reason));
-        Ok(Self {
-            cluster_id: shaped("ClusterId", cluster_id)?,
-            job_id: shaped("JobId", job_id)?,
-        })
-    }
-
-    /// `JobNotFound` for this key.
-    pub(crate) fn not_found(self) -> ApiError {
+    /// `JobNotFound` for this job.
+    pub(crate) fn not_found(&self) -> ApiError {
         ApiError::JobNotFound {
-            cluster_id: self.cluster_id.to_owned(),
-            job_id: self.job_id.to_owned(),
+            cluster_id: self.cluster_id.to_string(),
+            job_id: self.job_id.to_string(),
         }
-    }
-
-    fn to_ref(self) -> Option<JobRef> {
-        Some(JobRef {
-            cluster_id: ClusterId::try_from(self.cluster_id).ok()?,
-            job_id: JobId::try_from(self.job_id).ok()?,
-        })
     }
 }
 
@@ -234,12 +180,7 @@ macro_rules! job_ref_request {
 
         impl $name {
             fn parse(&self, c: &mut Check) -> Option<JobRef> {
-                JobKey::parse(c, self.cluster_id.as_deref(), self.job_id.as_deref())?.to_ref()
-            }
-
-            /// The validated key, borrowed from the request.
-            pub(crate) fn key(&self) -> Result<JobKey<'_>, ApiError> {
-                JobKey::read(self.cluster_id.as_deref(), self.job_id.as_deref())
+                JobRef::parse(c, self.cluster_id.as_deref(), self.job_id.as_deref())
             }
         }
         validation!($name => JobRef);

@@ -1,18 +1,21 @@
 //! One account's edge transcoding jobs, by id with their clusters, and the changes (events)
 //! that move them.
 //!
-//! Each change finds its job once, runs every check, and only then writes and returns the
-//! [`EdgeEvent`] it made; a replay applies the same events through the same methods. So a
-//! refused call changes nothing, and a replay reproduces the state exactly.
+//! Each call is planned against the store without writing (`plan_*`), as the [`EdgeEvent`]
+//! it would make; the engine then applies that event through [`EdgeStore::apply`], the one
+//! method that writes, as a replay does. So a refused call changes nothing, and a replay
+//! reproduces the state exactly.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
+
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize};
 
 use super::job::{Job, JobChanges, NewJob, TemplateChoice};
-use super::request::{CreateJob, JobKey, ListJobs, UpdateJob};
+use super::request::{CreateJob, JobRef, ListJobs, UpdateJob};
 use super::response::JobView;
 use super::template::TemplateCatalogue;
 use super::types::SortOrder;
@@ -97,10 +100,8 @@ pub enum EdgeEvent {
     },
 }
 
-/// A job and the cluster it is in. The cluster comes first, so that in the map's entry the
-/// key, the cluster and the fields Start and Stop write lie side by side.
+/// A job and the cluster it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[repr(C)]
 struct Placed {
     cluster: ClusterId,
     job: Job,
@@ -109,30 +110,17 @@ struct Placed {
 impl Placed {
     /// Whether the job is in `cluster`: a job named in another cluster is not found, and a
     /// list of one cluster shows only its jobs.
-    fn is_in(&self, cluster: &str) -> bool {
-        self.cluster.as_str() == cluster
-    }
-}
-
-impl EdgeEvent {
-    /// The job the change is about.
-    pub(crate) fn job_id(&self) -> &JobId {
-        match self {
-            Self::JobCreated { job, .. } => &job.id,
-            Self::JobUpdated { job_id, .. }
-            | Self::JobStarted { job_id, .. }
-            | Self::JobStopped { job_id, .. }
-            | Self::JobDeleted { job_id, .. } => job_id,
-        }
+    fn is_in(&self, cluster: &ClusterId) -> bool {
+        &self.cluster == cluster
     }
 }
 
 /// One account's jobs by id, each with its cluster, and the counts the quotas need. A job
-/// id is unique in its account (the engine draws each one anew), so a call finds its job
-/// in one lookup and checks the cluster it names against the job's: a map per cluster was
-/// one more lookup in every call.
+/// id is unique in its account (the engine draws each one anew), so a job is found by its
+/// id and then checked to be in the cluster the call names.
 ///
-/// Serialized by cluster, as `{"clusters":{cluster:{job id:job}},"jobs":n,"running":n}`.
+/// Serialized by cluster, as `{"clusters":{cluster:{job id:job}},"jobs":n,"running":n}`,
+/// clusters and jobs sorted by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "StoreData")]
 pub(crate) struct EdgeStore {
@@ -174,20 +162,12 @@ impl TryFrom<StoreData> for EdgeStore {
 
 impl Serialize for EdgeStore {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        /// One cluster's jobs as a map by id, borrowed.
-        struct Jobs<'a>(Vec<(&'a JobId, &'a Job)>);
-        impl Serialize for Jobs<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_map(self.0.iter().copied())
-            }
-        }
-        let mut clusters: Map<&ClusterId, Jobs<'_>> = Map::default();
+        let mut clusters: BTreeMap<&ClusterId, BTreeMap<&JobId, &Job>> = BTreeMap::new();
         for (id, placed) in &self.jobs_by_id {
             clusters
                 .entry(&placed.cluster)
-                .or_insert_with(|| Jobs(Vec::new()))
-                .0
-                .push((id, &placed.job));
+                .or_default()
+                .insert(id, &placed.job);
         }
         let mut out = s.serialize_struct("EdgeStore", 3)?;
         out.serialize_field("clusters", &clusters)?;
@@ -209,32 +189,19 @@ fn template_choice(
         })
 }
 
-/// The key of a job an event names.
-fn key_of<'a>(cluster_id: &'a ClusterId, job_id: &'a JobId) -> JobKey<'a> {
-    JobKey {
-        cluster_id: cluster_id.as_str(),
-        job_id: job_id.as_str(),
-    }
-}
-
 impl EdgeStore {
-    /// The job and the id it is stored under.
-    pub(crate) fn job(&self, key: JobKey<'_>) -> Result<(&JobId, &Job), ApiError> {
+    /// The job and the id it is stored under; a job in another cluster is not found.
+    pub(crate) fn job(&self, key: &JobRef) -> Result<(&JobId, &Job), ApiError> {
         self.jobs_by_id
-            .get_key_value(key.job_id)
-            .filter(|(_, placed)| placed.is_in(key.cluster_id))
+            .get_key_value(&key.job_id)
+            .filter(|(_, placed)| placed.is_in(&key.cluster_id))
             .map(|(id, placed)| (id, &placed.job))
             .ok_or_else(|| key.not_found())
     }
 
-    /// The job and its cluster's id, to change in place: one lookup serves the checks and
-    /// the write; a job in another cluster than the key's is not found. Start and Stop take
-    /// the event's job id from the key's text, equal to the stored id since it found it:
-    /// reading the stored one would touch one more cache line of the job, a miss apiece
-    /// among a million.
-    fn find_mut(&mut self, key: JobKey<'_>) -> Result<(&ClusterId, &mut Job), ApiError> {
-        match self.jobs_by_id.get_mut(key.job_id) {
-            Some(placed) if placed.is_in(key.cluster_id) => Ok((&placed.cluster, &mut placed.job)),
+    fn job_mut(&mut self, key: &JobRef) -> Result<&mut Job, ApiError> {
+        match self.jobs_by_id.get_mut(&key.job_id) {
+            Some(placed) if placed.is_in(&key.cluster_id) => Ok(&mut placed.job),
             _ => Err(key.not_found()),
         }
     }
@@ -273,90 +240,68 @@ impl EdgeStore {
         })
     }
 
-    /// UpdateEdgeTranscodeJob: every check (state, then template) runs before the write.
-    pub(crate) fn update(
-        &mut self,
+    /// Plans UpdateEdgeTranscodeJob: the job's state, then the template.
+    pub(crate) fn plan_update(
+        &self,
         req: UpdateJob,
         catalogue: &TemplateCatalogue,
-        at: DateTime<Utc>,
     ) -> Result<EdgeEvent, ApiError> {
-        let (cluster_id, job) = self.find_mut(req.job.key())?;
-        job.check_update()?;
+        self.job(&req.job)?.1.check_update()?;
         let template = req
             .template_id
             .map(|id| template_choice(catalogue, id.as_str()))
             .transpose()?;
-        let changes = JobChanges {
-            name: req.name,
-            template,
-            stream_input: req.stream_input,
-            stream_output: req.stream_output,
-        };
-        job.update(changes.clone(), at)?;
         Ok(EdgeEvent::JobUpdated {
-            cluster_id: cluster_id.clone(),
+            cluster_id: req.job.cluster_id,
             job_id: req.job.job_id,
-            changes: Box::new(changes),
+            changes: Box::new(JobChanges {
+                name: req.name,
+                template,
+                stream_input: req.stream_input,
+                stream_output: req.stream_output,
+            }),
         })
     }
 
-    /// StartEdgeTranscodeJob: the job must not be running, and fewer than `max_running` of
-    /// the account's jobs may be.
-    pub(crate) fn start(
-        &mut self,
-        key: JobKey<'_>,
-        max_running: u32,
-        at: DateTime<Utc>,
-    ) -> Result<EdgeEvent, ApiError> {
-        let running = self.running;
-        let (cluster_id, job) = self.find_mut(key)?;
-        job.check_start()?;
-        if running >= max_running {
+    /// Plans StartEdgeTranscodeJob: the job must not be running, and fewer than
+    /// `max_running` of the account's jobs may be.
+    pub(crate) fn plan_start(&self, key: JobRef, max_running: u32) -> Result<EdgeEvent, ApiError> {
+        self.job(&key)?.1.check_start()?;
+        if self.running >= max_running {
             return Err(ApiError::UserTaskExceed { limit: max_running });
         }
-        job.start(at)?;
-        let event = EdgeEvent::JobStarted {
-            cluster_id: cluster_id.clone(),
-            job_id: JobId::known(key.job_id),
-        };
-        self.running = running.saturating_add(1);
-        Ok(event)
+        Ok(EdgeEvent::JobStarted {
+            cluster_id: key.cluster_id,
+            job_id: key.job_id,
+        })
     }
 
-    /// StopEdgeTranscodeJob: the job must be running.
-    pub(crate) fn stop(
-        &mut self,
-        key: JobKey<'_>,
-        at: DateTime<Utc>,
-    ) -> Result<EdgeEvent, ApiError> {
-        let (cluster_id, job) = self.find_mut(key)?;
-        job.stop(at)?;
-        let event = EdgeEvent::JobStopped {
-            cluster_id: cluster_id.clone(),
-            job_id: JobId::known(key.job_id),
-        };
-        self.running = self.running.saturating_sub(1);
-        Ok(event)
+    /// Plans StopEdgeTranscodeJob: the job must be running.
+    pub(crate) fn plan_stop(&self, key: JobRef) -> Result<EdgeEvent, ApiError> {
+        self.job(&key)?.1.check_stop()?;
+        Ok(EdgeEvent::JobStopped {
+            cluster_id: key.cluster_id,
+            job_id: key.job_id,
+        })
     }
 
-    /// DeleteEdgeTranscodeJob: the job must not be running. Create-then-delete leaves no
-    /// trace (a cluster is only a field of its jobs).
-    pub(crate) fn delete(&mut self, key: JobKey<'_>) -> Result<EdgeEvent, ApiError> {
-        let (cluster_id, job) = self.find_mut(key)?;
-        job.check_delete()?;
-        let event = EdgeEvent::JobDeleted {
-            cluster_id: cluster_id.clone(),
-            job_id: JobId::known(key.job_id),
-        };
-        self.jobs_by_id.remove(key.job_id);
-        self.jobs = self.jobs.saturating_sub(1);
-        Ok(event)
+    /// Plans DeleteEdgeTranscodeJob: the job must not be running.
+    pub(crate) fn plan_delete(&self, key: JobRef) -> Result<EdgeEvent, ApiError> {
+        self.job(&key)?.1.check_delete()?;
+        Ok(EdgeEvent::JobDeleted {
+            cluster_id: key.cluster_id,
+            job_id: key.job_id,
+        })
     }
 
-    /// Applies one recorded change (a replay, or a creation), all or nothing: every check
-    /// runs before anything is written. Quotas are not checked again: they held when the
-    /// change was first made.
+    /// Applies one change, all or nothing: each transition checks before it writes. Quotas
+    /// are not checked again: they held when the change was planned. Create-then-delete
+    /// leaves no trace (a cluster is only a field of its jobs).
     pub(crate) fn apply(&mut self, event: &EdgeEvent, at: DateTime<Utc>) -> Result<(), ApiError> {
+        let key = |cluster_id: &ClusterId, job_id: &JobId| JobRef {
+            cluster_id: cluster_id.clone(),
+            job_id: job_id.clone(),
+        };
         match event {
             EdgeEvent::JobCreated { cluster_id, job } => {
                 if self.jobs_by_id.contains_key(&job.id) {
@@ -376,17 +321,20 @@ impl EdgeStore {
                 job_id,
                 changes,
             } => self
-                .find_mut(key_of(cluster_id, job_id))?
-                .1
+                .job_mut(&key(cluster_id, job_id))?
                 .update(JobChanges::clone(changes), at)?,
             EdgeEvent::JobStarted { cluster_id, job_id } => {
-                self.start(key_of(cluster_id, job_id), u32::MAX, at)?;
+                self.job_mut(&key(cluster_id, job_id))?.start(at)?;
+                self.running = self.running.saturating_add(1);
             }
             EdgeEvent::JobStopped { cluster_id, job_id } => {
-                self.stop(key_of(cluster_id, job_id), at)?;
+                self.job_mut(&key(cluster_id, job_id))?.stop(at)?;
+                self.running = self.running.saturating_sub(1);
             }
             EdgeEvent::JobDeleted { cluster_id, job_id } => {
-                self.delete(key_of(cluster_id, job_id))?;
+                self.job_mut(&key(cluster_id, job_id))?.check_delete()?;
+                self.jobs_by_id.remove(job_id);
+                self.jobs = self.jobs.saturating_sub(1);
             }
         }
         Ok(())
@@ -412,16 +360,13 @@ impl EdgeStore {
                     .as_ref()
                     .is_none_or(|k| k.matches(id.as_str(), j.name().as_str()))
         };
-        // Room for every job at once: growing by doubling to 100,000 matches copied them
-        // 17 times, a quarter of a list's instructions with glibc's malloc (callgrind).
-        let mut hits: Vec<(&JobId, &Job)> = Vec::with_capacity(self.jobs_by_id.len());
-        hits.extend(
-            self.jobs_by_id
-                .iter()
-                .filter(|(_, placed)| placed.is_in(q.cluster_id.as_str()))
-                .map(|(id, placed)| (id, &placed.job))
-                .filter(matches),
-        );
+        let hits: Vec<(&JobId, &Job)> = self
+            .jobs_by_id
+            .iter()
+            .filter(|(_, placed)| placed.is_in(&q.cluster_id))
+            .map(|(id, placed)| (id, &placed.job))
+            .filter(matches)
+            .collect();
         let key = |&(_, j): &(&JobId, &Job)| j.order_key();
         let page = match q.sort {
             SortOrder::Asc => q.page.pick(&hits, key),

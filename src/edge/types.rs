@@ -201,11 +201,9 @@ pub const MAX_NAME_CHARS: usize = 255;
 /// assert!(JobName::try_from("has space").is_err());
 /// assert!(JobName::try_from("").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct JobName(String);
-
-serialize_as_str!(JobName);
 
 impl JobName {
     /// The name as text.

@@ -40,7 +40,7 @@ pub enum StreamReport {
 /// let e = ReportError::NotRunning { status: TaskStatus::Stopped };
 /// assert!(e.to_string().contains("not running"));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReportError {
     /// No task with that id for that account.
@@ -69,4 +69,7 @@ pub enum ReportError {
         /// The length of the list.
         files: u32,
     },
+    /// The report's change did not apply: a bug, reported as the `InternalError` it is.
+    #[error("{0}")]
+    Internal(crate::ApiError),
 }

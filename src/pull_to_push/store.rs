@@ -206,8 +206,14 @@ pub(crate) struct Applied {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct TaskStore {
     tasks: TaskTable,
-    /// DstUrl → the task that pushes there, for every task that has not exited.
+    /// DstUrl → the task that pushes there, for every task that has not exited; written
+    /// sorted, so a snapshot's text does not depend on the map's order.
+    #[serde(serialize_with = "sorted")]
     destinations: Map<StreamUrl, TaskId>,
+}
+
+fn sorted<S: serde::Serializer>(map: &Map<StreamUrl, TaskId>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(map.iter().collect::<std::collections::BTreeMap<_, _>>())
 }
 
 fn replay_error(e: ReportError) -> ApiError {

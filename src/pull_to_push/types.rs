@@ -223,11 +223,9 @@ pub const MAX_TASK_NAME_CHARS: usize = 128;
 /// assert!(TaskName::try_from("bad\u{0}name").is_err());
 /// assert_eq!(TaskName::default().as_str(), "");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct TaskName(String);
-
-serialize_as_str!(TaskName);
 
 impl TaskName {
     /// The name as text.

@@ -11,8 +11,8 @@ use super::fields::{self, at};
 use super::{Call, Outcome, Request, Session, Target, edge, pull_to_push, valid_request};
 use crate::Engine;
 use crate::ids::AccountId;
+use crate::operation::Action;
 use crate::pull_to_push::{Region, StreamReport};
-use crate::wire::Action;
 
 /// A kind of invalid call, by the error it must get.
 ///
@@ -272,7 +272,8 @@ fn malformed(now: DateTime<Utc>) -> BoxedStrategy<Scenario> {
             } else {
                 params
                     .get(pick.index(params.len()))
-                    .map_or("ClusterId", |p| p.0)
+                    .copied()
+                    .unwrap_or("ClusterId")
             };
             let bad = broken(&request, param);
             (Just(request), Just(param), bad)

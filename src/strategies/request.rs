@@ -1,23 +1,13 @@
-//! [`Request`]: a typed request of any of the 16 operations, so one strategy can yield them
-//! all and one call can run, validate or render any of them.
+//! Strategies of [`Request`] (a typed request of any of the 16 operations, the crate's own),
+//! and what a property test needs of one: run it, the codes it can still get, its fields.
 
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 use super::{Outcome, edge, pull_to_push};
-use crate::edge::{
-    CreateEdgeTranscodeJobRequest, DeleteEdgeTranscodeJobRequest, GetEdgeTranscodeJobRequest,
-    GetEdgeTranscodeTemplateRequest, ListEdgeTranscodeJobRequest, ListEdgeTranscodeTemplateRequest,
-    StartEdgeTranscodeJobRequest, StopEdgeTranscodeJobRequest, UpdateEdgeTranscodeJobRequest,
-};
-use crate::error::ApiError;
+pub use crate::Request;
 use crate::ids::AccountId;
-use crate::pull_to_push::{
-    CreateLivePullToPushRequest, DeleteLivePullToPushRequest, DescribeLivePullToPushListRequest,
-    DescribeLivePullToPushRequest, RestartLivePullToPushRequest, StopLivePullToPushRequest,
-    UpdateLivePullToPushRequest,
-};
 use crate::{Engine, Rejection};
 
 /// What a request's ids name.
@@ -39,85 +29,16 @@ fn outcome<T: serde::Serialize>(result: Result<T, Rejection>) -> Outcome {
     }
 }
 
-macro_rules! validate {
-    (stateless, $r:expr, $now:expr) => {
-        $r.validate().map(drop)
-    };
-    (at_now, $r:expr, $now:expr) => {
-        $r.validate($now).map(drop)
-    };
-}
-
 macro_rules! requests {
     ($(
-        $(#[$doc:meta])*
-        $variant:ident($ty:ty), $method:ident, $validate:ident, $names:ident,
-            [$($code:literal),*];
+        $variant:ident, $names:ident, [$($code:literal),*];
     )+) => {
-        /// A typed request of one of the 16 operations, named after its action.
-        ///
-        /// ```
-        /// use live_lifecycle::strategies::{Outcome, Request};
-        /// use live_lifecycle::{Config, Engine, edge::GetEdgeTranscodeJobRequest};
-        ///
-        /// let request = Request::from(GetEdgeTranscodeJobRequest {
-        ///     cluster_id: Some("c1".into()),
-        ///     job_id: Some("nope".into()),
-        /// });
-        /// assert_eq!(request.action(), "GetEdgeTranscodeJob");
-        /// let now = "2030-01-01T00:00:00Z".parse().unwrap();
-        /// assert!(request.validate(now).is_ok());
-        /// let mut engine = Engine::new(Config::default());
-        /// let outcome = request.apply(&mut engine, &"1001".try_into().unwrap(), now);
-        /// assert_eq!(outcome.code(), Some("JobNotFound"));
-        /// ```
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum Request {
-            $($(#[$doc])* $variant($ty),)+
-        }
-
-        $(
-            impl From<$ty> for Request {
-                fn from(request: $ty) -> Self {
-                    Self::$variant(request)
-                }
-            }
-        )+
-
         impl Request {
-            /// The action's wire name, as in [`ACTIONS`](crate::ACTIONS).
+            /// Runs the request through the engine as `account` at `now`: the success body
+            /// as JSON, or the refusal.
             ///
             /// ```
-            /// use live_lifecycle::strategies::Request;
-            /// let r = Request::from(live_lifecycle::edge::ListEdgeTranscodeJobRequest::default());
-            /// assert_eq!(r.action(), "ListEdgeTranscodeJob");
-            /// ```
-            pub fn action(&self) -> &'static str {
-                match self {
-                    $(Self::$variant(_) => stringify!($variant),)+
-                }
-            }
-
-            /// The request's own `validate()`, at `now` for the two that take it
-            /// (CreateLivePullToPush and UpdateLivePullToPush) and ignoring it otherwise.
-            ///
-            /// ```
-            /// use live_lifecycle::strategies::Request;
-            /// let r = Request::from(live_lifecycle::edge::ListEdgeTranscodeJobRequest::default());
-            /// let err = r.validate("2030-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
-            /// assert_eq!(err.code(), "MissingParameter");
-            /// ```
-            pub fn validate(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
-                match self {
-                    $(Self::$variant(r) => validate!($validate, r, now),)+
-                }
-            }
-
-            /// Runs the request through its `Engine` method as `account` at `now`: the
-            /// success body as JSON, or the refusal.
-            ///
-            /// ```
-            /// use live_lifecycle::strategies::Request;
+            /// use live_lifecycle::Request;
             /// use live_lifecycle::{Config, Engine, edge::ListEdgeTranscodeTemplateRequest};
             /// let r = Request::from(ListEdgeTranscodeTemplateRequest {
             ///     cluster_id: Some("c1".into()),
@@ -134,9 +55,7 @@ macro_rules! requests {
                 account: &AccountId,
                 now: DateTime<Utc>,
             ) -> Outcome {
-                match self {
-                    $(Self::$variant(r) => outcome(engine.$method(account, r, now)),)+
-                }
+                outcome(engine.execute(account, self, now))
             }
 
             /// The codes a request that passes [`Request::validate`] can still get from an
@@ -147,7 +66,7 @@ macro_rules! requests {
             /// assumed to be the default catalogue's, as the strategies draw them.
             ///
             /// ```
-            /// use live_lifecycle::strategies::Request;
+            /// use live_lifecycle::Request;
             /// let r = Request::from(live_lifecycle::pull_to_push::StopLivePullToPushRequest::default());
             /// assert_eq!(r.state_codes(), ["CodeTaskNotExist", "CodeTaskHasStopped"]);
             /// ```
@@ -186,55 +105,23 @@ macro_rules! requests {
 }
 
 requests! {
-    /// CreateEdgeTranscodeJob.
-    CreateEdgeTranscodeJob(CreateEdgeTranscodeJobRequest), create_edge_transcode_job,
-        stateless, Nothing, ["UserQuotaExceed"];
-    /// GetEdgeTranscodeJob.
-    GetEdgeTranscodeJob(GetEdgeTranscodeJobRequest), get_edge_transcode_job,
-        stateless, Job, ["JobNotFound"];
-    /// ListEdgeTranscodeJob.
-    ListEdgeTranscodeJob(ListEdgeTranscodeJobRequest), list_edge_transcode_job,
-        stateless, Nothing, [];
-    /// UpdateEdgeTranscodeJob.
-    UpdateEdgeTranscodeJob(UpdateEdgeTranscodeJobRequest), update_edge_transcode_job,
-        stateless, Job, ["JobNotFound", "OperationDenied"];
-    /// StartEdgeTranscodeJob.
-    StartEdgeTranscodeJob(StartEdgeTranscodeJobRequest), start_edge_transcode_job,
-        stateless, Job, ["JobNotFound", "OperationDenied", "UserTaskExceed"];
-    /// StopEdgeTranscodeJob.
-    StopEdgeTranscodeJob(StopEdgeTranscodeJobRequest), stop_edge_transcode_job,
-        stateless, Job, ["JobNotFound", "OperationDenied"];
-    /// DeleteEdgeTranscodeJob.
-    DeleteEdgeTranscodeJob(DeleteEdgeTranscodeJobRequest), delete_edge_transcode_job,
-        stateless, Job, ["JobNotFound", "OperationDenied"];
-    /// GetEdgeTranscodeTemplate.
-    GetEdgeTranscodeTemplate(GetEdgeTranscodeTemplateRequest), get_edge_transcode_template,
-        stateless, Nothing, [];
-    /// ListEdgeTranscodeTemplate.
-    ListEdgeTranscodeTemplate(ListEdgeTranscodeTemplateRequest), list_edge_transcode_template,
-        stateless, Nothing, [];
-    /// CreateLivePullToPush.
-    CreateLivePullToPush(CreateLivePullToPushRequest), create_live_pull_to_push,
-        at_now, Nothing, ["CodeTaskLimitExceeded", "CodeDstUrlOccupied"];
-    /// UpdateLivePullToPush.
-    UpdateLivePullToPush(UpdateLivePullToPushRequest), update_live_pull_to_push,
-        at_now, Task, ["CodeTaskNotExist", "CodeTaskHasStarted",
-            "InvalidParam.CodeIllegalDuration", "InvalidParameter"];
-    /// DeleteLivePullToPush.
-    DeleteLivePullToPush(DeleteLivePullToPushRequest), delete_live_pull_to_push,
-        stateless, Task, ["CodeTaskNotExist"];
-    /// DescribeLivePullToPush.
-    DescribeLivePullToPush(DescribeLivePullToPushRequest), describe_live_pull_to_push,
-        stateless, Task, ["CodeTaskNotExist"];
-    /// DescribeLivePullToPushList.
-    DescribeLivePullToPushList(DescribeLivePullToPushListRequest), describe_live_pull_to_push_list,
-        stateless, Nothing, [];
-    /// StopLivePullToPush.
-    StopLivePullToPush(StopLivePullToPushRequest), stop_live_pull_to_push,
-        stateless, Task, ["CodeTaskNotExist", "CodeTaskHasStopped"];
-    /// RestartLivePullToPush.
-    RestartLivePullToPush(RestartLivePullToPushRequest), restart_live_pull_to_push,
-        stateless, Task, ["CodeTaskNotExist"];
+    CreateEdgeTranscodeJob, Nothing, ["UserQuotaExceed"];
+    GetEdgeTranscodeJob, Job, ["JobNotFound"];
+    ListEdgeTranscodeJob, Nothing, [];
+    UpdateEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied"];
+    StartEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied", "UserTaskExceed"];
+    StopEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied"];
+    DeleteEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied"];
+    GetEdgeTranscodeTemplate, Nothing, [];
+    ListEdgeTranscodeTemplate, Nothing, [];
+    CreateLivePullToPush, Nothing, ["CodeTaskLimitExceeded", "CodeDstUrlOccupied"];
+    UpdateLivePullToPush, Task, ["CodeTaskNotExist", "CodeTaskHasStarted",
+        "InvalidParam.CodeIllegalDuration", "InvalidParameter"];
+    DeleteLivePullToPush, Task, ["CodeTaskNotExist"];
+    DescribeLivePullToPush, Task, ["CodeTaskNotExist"];
+    DescribeLivePullToPushList, Nothing, [];
+    StopLivePullToPush, Task, ["CodeTaskNotExist", "CodeTaskHasStopped"];
+    RestartLivePullToPush, Task, ["CodeTaskNotExist"];
 }
 
 impl Request {
@@ -243,7 +130,7 @@ impl Request {
     /// [`Engine::handle_rpc`] reads them back into this very request.
     ///
     /// ```
-    /// use live_lifecycle::strategies::Request;
+    /// use live_lifecycle::Request;
     /// use live_lifecycle::pull_to_push::UpdateLivePullToPushRequest;
     /// let r = Request::from(UpdateLivePullToPushRequest {
     ///     task_id: Some("t1".into()),

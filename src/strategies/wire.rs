@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::valid_request;
-use crate::wire::Action;
+use crate::operation::Action;
 use crate::{ACTIONS, API_VERSION};
 
 /// Parameters of a signed request that no action reads, and that the wire ignores.
@@ -123,7 +123,7 @@ fn names() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = ACTIONS
         .iter()
         .filter_map(|name| Action::from_name(name))
-        .flat_map(|action| action.params().iter().map(|(name, _)| *name))
+        .flat_map(|action| action.params().iter().copied())
         .chain(["Action", "Version"])
         .chain(COMMON.iter().map(|(name, _)| *name))
         .collect();
@@ -180,7 +180,7 @@ fn mutate(
 /// let mut runner = proptest::test_runner::TestRunner::deterministic();
 /// let (action, params) = arbitrary_wire(now).new_tree(&mut runner).unwrap().current();
 /// let reply = Engine::new(Config::default()).handle_rpc("1001", &action, &pairs(&params), now);
-/// assert!(serde_json::from_str::<serde_json::Value>(&reply.body_json()).is_ok());
+/// assert!(serde_json::from_str::<serde_json::Value>(&reply.body()).is_ok());
 /// ```
 pub fn arbitrary_wire(now: DateTime<Utc>) -> BoxedStrategy<(String, Vec<(String, String)>)> {
     let action = prop_oneof![

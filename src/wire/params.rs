@@ -1,9 +1,5 @@
-//! Raw parameters in: bounded, one value per name, converted to the fields of a request.
+//! Raw parameters in: bounded, one value per name, integers read strictly.
 
-use serde_json::{Map, Value};
-
-use super::action::{Action, Kind};
-use crate::edge::JobKey;
 use crate::error::{ApiError, Detail};
 
 /// The most parameters one call may carry. The largest action reads 14, and a signed
@@ -61,67 +57,13 @@ pub(crate) fn single<'a>(
     Ok(first)
 }
 
-/// `ClusterId` and `JobId` read in place, for the calls that only name a job, with the
-/// precedence of every action (see [`fields`] and the request's own checks): a parameter
-/// missing or empty, then one sent twice, then one of the wrong shape.
-pub(crate) fn job_key<'a>(params: &[(&str, &'a str)]) -> Result<JobKey<'a>, ApiError> {
-    let cluster_id = single(params, "ClusterId");
-    let job_id = single(params, "JobId");
-    for (name, value) in [("ClusterId", &cluster_id), ("JobId", &job_id)] {
-        if matches!(value, Ok(None | Some(""))) {
-            return Err(ApiError::missing(name));
-        }
-    }
-    JobKey::read(cluster_id?, job_id?)
-}
-
 /// A decimal integer: an optional sign, then one or more ASCII digits, within 64 bits.
-fn int(text: &str) -> Result<i64, &'static str> {
+pub(crate) fn int(text: &str) -> Result<i64, &'static str> {
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err("must be an integer");
     }
     text.parse().map_err(|_| "is out of range")
-}
-
-/// The request fields an action reads, as a JSON object its request type deserializes from,
-/// and the problems of form found on the way (a repeated parameter, an integer that is not
-/// one, a list that is not a JSON array of strings), in the action's parameter order.
-/// Parameters the action does not read are ignored, as the gateway ignores them.
-pub(crate) fn fields(
-    params: &[(&str, &str)],
-    action: Action,
-) -> (Map<String, Value>, Vec<ApiError>) {
-    let mut object = Map::new();
-    let mut problems = Vec::new();
-    for &(name, kind) in action.params() {
-        let text = match single(params, name) {
-            Ok(Some(text)) => text,
-            Ok(None) => continue,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
-            }
-        };
-        let value = match kind {
-            Kind::Text => Ok(Value::String(text.to_owned())),
-            Kind::Int => int(text)
-                .map(Value::from)
-                .map_err(|why| ApiError::invalid(name, why)),
-            // An empty list parameter is read as not sent, like an empty text.
-            Kind::List if text.is_empty() => continue,
-            Kind::List => serde_json::from_str::<Vec<String>>(text)
-                .map(Value::from)
-                .map_err(|_| ApiError::invalid(name, "must be a JSON array of strings")),
-        };
-        match value {
-            Ok(value) => {
-                object.insert(name.to_owned(), value);
-            }
-            Err(problem) => problems.push(problem),
-        }
-    }
-    (object, problems)
 }
 
 #[cfg(test)]
@@ -138,34 +80,5 @@ mod tests {
             assert_eq!(int(bad), Err("must be an integer"), "{bad:?}");
         }
         assert_eq!(int("9223372036854775808"), Err("is out of range"));
-    }
-
-    #[test]
-    fn fields_convert_and_collect_problems() {
-        let (object, problems) = fields(
-            &[
-                ("Region", "cn-shanghai"),
-                ("SourceUrls", r#"["rtmp://a/b/c"]"#),
-                ("RepeatNumber", "1.5"),
-                ("Offset", "3"),
-                ("Offset", "4"),
-                ("Unknown", "x"),
-            ],
-            Action::CreateLivePullToPush,
-        );
-        assert_eq!(object.get("Region"), Some(&Value::from("cn-shanghai")));
-        assert_eq!(
-            object.get("SourceUrls"),
-            Some(&Value::from(vec!["rtmp://a/b/c"]))
-        );
-        assert!(!object.contains_key("Unknown"));
-        let named: Vec<String> = problems
-            .iter()
-            .map(|p| match p {
-                ApiError::InvalidParameter { field, .. } => field.to_string(),
-                other => other.code().to_owned(),
-            })
-            .collect();
-        assert_eq!(named, ["RepeatNumber", "Offset"]);
     }
 }

@@ -215,8 +215,8 @@ pub fn wire_call(
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let reply = engine.handle_rpc(account, "", &pairs, now);
-    let body: Value = serde_json::from_str(&reply.body_json())
-        .unwrap_or_else(|e| panic!("the body is not JSON ({e}): {}", reply.body_json()));
+    let body: Value = serde_json::from_str(reply.body())
+        .unwrap_or_else(|e| panic!("the body is not JSON ({e}): {}", reply.body()));
     let (code, field) = if reply.status() == 200 {
         ("OK".to_owned(), None)
     } else {
