@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// Percent-encodes `text` as both schemes canonicalise it (gateway.md §1.2, §2.3): the
 /// unreserved `A-Z a-z 0-9 - _ . ~` stay, every other byte of the UTF-8 becomes `%XX` in
 /// upper-case hex, so a space is `%20` (never `+`), `*` is `%2A` and `/` is `%2F`.
@@ -17,17 +19,15 @@ use std::fmt::Write as _;
 /// assert_eq!(percent_encode("tpl-ü"), "tpl-%C3%BC");
 /// ```
 pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(text, ENCODED).to_string()
 }
+
+/// Every byte but the RFC 3986 unreserved ones; bytes outside ASCII are always encoded.
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Decodes `application/x-www-form-urlencoded` pairs (`+` is a space, then `%XX`), as the
 /// SDK's `urlencode` wrote them. Bytes that are not UTF-8 after decoding become U+FFFD; such a
@@ -88,6 +88,18 @@ mod tests {
             }
         }
         assert_eq!(percent_encode("直"), "%E7%9B%B4");
+    }
+
+    #[test]
+    fn percent_encoding_of_non_ascii_is_every_utf8_byte_in_upper_case_hex() {
+        for c in ('\u{80}'..='\u{7ff}').chain(['\u{ffff}', '\u{10000}', '\u{10ffff}']) {
+            let text = format!("a{c} ");
+            let expected: String = std::iter::once("a".to_owned())
+                .chain(c.to_string().bytes().map(|byte| format!("%{byte:02X}")))
+                .chain(std::iter::once("%20".to_owned()))
+                .collect();
+            assert_eq!(percent_encode(&text), expected);
+        }
     }
 
     #[test]

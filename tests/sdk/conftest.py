@@ -1,8 +1,9 @@
 """Starts the emulator for the SDK suite and stops it afterwards, also when a test fails.
 
 The emulator binary comes from EMULATOR_BIN (set by tests/sdk.rs, which `cargo test` runs)
-or is built with `cargo build --example emulator`. It listens on a free loopback port, runs on
-a manual clock, and accepts two keys, each its own account.
+or is built with `cargo build --example emulator`; its stderr goes to EMULATOR_LOG, or to
+`sdk-emulator.log` in the `tmp` directory of Cargo's target directory. It listens on a free
+loopback port, runs on a manual clock, and accepts two keys, each its own account.
 """
 
 import json
@@ -35,9 +36,37 @@ def emulator_binary():
     given = os.environ.get("EMULATOR_BIN")
     if given:
         return given
-    subprocess.run(["cargo", "build", "--example", "emulator"], cwd=CRATE, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", str(CRATE / "target"))
-    return str(Path(target) / "debug" / "examples" / "emulator")
+    # Cargo's JSON messages say where the example went, whatever the target directory is.
+    built = subprocess.run(
+        ["cargo", "build", "--example", "emulator", "--message-format=json-render-diagnostics"],
+        cwd=CRATE, check=True, stdout=subprocess.PIPE, text=True,
+    )
+    for line in built.stdout.splitlines():
+        message = json.loads(line)
+        target = message.get("target", {})
+        if (
+            message.get("reason") == "compiler-artifact"
+            and target.get("name") == "emulator"
+            and "example" in target.get("kind", [])
+        ):
+            return message["executable"]
+    raise RuntimeError("cargo build --example emulator reported no executable")
+
+
+def emulator_log():
+    """EMULATOR_LOG (set by tests/sdk.rs to a file in CARGO_TARGET_TMPDIR), or the same file
+    in the `tmp` directory of the crate's target directory as Cargo resolves it."""
+    given = os.environ.get("EMULATOR_LOG")
+    if given:
+        path = Path(given)
+    else:
+        metadata = subprocess.run(
+            ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+            cwd=CRATE, check=True, stdout=subprocess.PIPE, text=True,
+        )
+        path = Path(json.loads(metadata.stdout)["target_directory"]) / "tmp" / "sdk-emulator.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 class Emulator:
@@ -82,7 +111,8 @@ class Emulator:
 @pytest.fixture(scope="session")
 def emulator():
     port = free_port()
-    log = open(CRATE / "target" / "sdk-emulator.log", "w")
+    log_path = emulator_log()
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [
             emulator_binary(),
@@ -101,7 +131,7 @@ def emulator():
                     break
             except OSError:
                 if process.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("the emulator did not start; see target/sdk-emulator.log")
+                    raise RuntimeError(f"the emulator did not start; see {log_path}")
                 time.sleep(0.1)
         yield Emulator(port)
     finally:
