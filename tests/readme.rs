@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-//! Keeps README.md in step with the code: the docs never lie.
+//! Keeps README.md and `docs/*.md` in step with the code: the docs never lie.
 //!
 //! - the Usage snippet is compiled and run here, and is byte-for-byte (after indentation)
 //!   the snippet of the README;
@@ -10,8 +10,14 @@
 //! - the operation tables name the 16 operations (each an `Engine` method), and their error
 //!   columns name only real codes with their real statuses;
 //! - the defaults quoted in the Behaviour notes are those of `Config::default()`;
-//! - Getting started runs commands that exist, every repository path the README names
-//!   exists, and "Where things are" names every file of the two family directories.
+//! - Getting started runs commands that exist, every repository path the README and the
+//!   docs name exists (or is one git ignores, made by running something), and "Where things
+//!   are" names every file of the two family directories;
+//! - every relative link of the README and the docs names a file that exists and, after `#`,
+//!   a heading of it;
+//! - `docs/performance.md` runs the bench that exists, with filters of its groups;
+//!   `docs/testing.md` names every test target, the mutation runs name real test targets,
+//!   and each fuzzing finding is a test of `tests/fuzz_regressions.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
@@ -34,6 +40,18 @@ const README: &str = include_str!("../README.md");
 const THIS_FILE: &str = include_str!("readme.rs");
 const ERROR_RS: &str = include_str!("../src/error.rs");
 const TOUR: &str = include_str!("../examples/tour.rs");
+const PERFORMANCE: &str = include_str!("../docs/performance.md");
+const TESTING: &str = include_str!("../docs/testing.md");
+const BENCH: &str = include_str!("../benches/lifecycle.rs");
+const FUZZ_REGRESSIONS: &str = include_str!("fuzz_regressions.rs");
+const GITIGNORE: &str = include_str!("../.gitignore");
+
+/// Every markdown document of the repository that these tests hold to the code, by path.
+const DOCUMENTS: &[(&str, &str)] = &[
+    ("README.md", README),
+    ("docs/performance.md", PERFORMANCE),
+    ("docs/testing.md", TESTING),
+];
 
 // ---- markdown helpers -------------------------------------------------------------------
 
@@ -61,11 +79,10 @@ fn fenced_blocks(text: &str, lang: &str) -> Vec<String> {
     blocks
 }
 
-/// The lines of the README outside code fences.
-fn prose_lines() -> Vec<&'static str> {
+/// The lines of `text` outside code fences.
+fn prose_lines(text: &'static str) -> Vec<&'static str> {
     let mut in_fence = false;
-    README
-        .lines()
+    text.lines()
         .filter(|line| {
             if line.trim_start().starts_with("```") {
                 in_fence = !in_fence;
@@ -897,21 +914,272 @@ fn getting_started_runs_what_exists() {
     assert!(TOUR.contains("fn main("), "examples/tour.rs has a main");
 }
 
-/// Every repository path the README names in a code span exists.
+/// Whether the root `.gitignore` ignores `path`: one of its anchored entries (`/fuzz/target`)
+/// is `path` or a folder above it.
+fn ignored_by_git(path: &str) -> bool {
+    GITIGNORE
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('/'))
+        .any(|entry| {
+            path.strip_prefix(entry)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+}
+
+/// Every repository path the README and the docs name in a code span exists, or is made by
+/// running something and ignored by git (`fuzz/target/corpus/`).
 #[test]
 fn named_paths_exist() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut checked = 0;
-    for span in prose_lines().into_iter().flat_map(spans) {
-        let is_path = ["src/", "examples/", "tests/", ".ci/"]
+    for (doc, text) in DOCUMENTS {
+        let mut checked = 0;
+        for span in prose_lines(text).into_iter().flat_map(spans) {
+            let is_path = [
+                "src/",
+                "examples/",
+                "tests/",
+                "benches/",
+                "docs/",
+                "fuzz/",
+                ".ci/",
+            ]
             .iter()
             .any(|p| span.starts_with(p));
-        if is_path && !span.contains(' ') {
-            assert!(root.join(span).exists(), "README names {span}, missing");
+            if is_path && !span.contains(' ') {
+                assert!(
+                    root.join(span).exists() || ignored_by_git(span.trim_end_matches('/')),
+                    "{doc} names {span}, missing"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "{doc}: only {checked} paths found");
+    }
+}
+
+/// `DOCUMENTS` holds every markdown file of `docs/`.
+#[test]
+fn every_doc_is_checked() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let on_disk: BTreeSet<String> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .map(|e| {
+            format!(
+                "docs/{}",
+                e.expect("an entry").file_name().to_string_lossy()
+            )
+        })
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    let checked: BTreeSet<String> = DOCUMENTS
+        .iter()
+        .map(|(path, _)| (*path).to_owned())
+        .filter(|p| p.starts_with("docs/"))
+        .collect();
+    assert_eq!(checked, on_disk);
+}
+
+// ---- (g) links ----------------------------------------------------------------------------
+
+/// The anchors GitHub gives the headings of `text`: lower case, punctuation dropped, spaces
+/// to `-`, a repeated heading numbered `-1`, `-2`, ….
+fn anchors(text: &'static str) -> BTreeSet<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = BTreeSet::new();
+    for line in prose_lines(text) {
+        let Some(title) = line.strip_prefix('#') else {
+            continue;
+        };
+        let title = title.trim_start_matches('#');
+        if !title.starts_with(' ') {
+            continue;
+        }
+        let slug: String = title
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        let n = seen.entry(slug.clone()).or_insert(0);
+        out.insert(if *n == 0 { slug } else { format!("{slug}-{n}") });
+        *n += 1;
+    }
+    out
+}
+
+/// The targets of the markdown links of `text` (outside code fences and code spans).
+fn link_targets(text: &'static str) -> Vec<String> {
+    let mut targets = Vec::new();
+    for line in prose_lines(text) {
+        // The text between code spans only.
+        let prose: String = line.split('`').step_by(2).collect();
+        let mut rest = prose.as_str();
+        while let Some(at) = rest.find("](") {
+            let after = &rest[at + 2..];
+            let end = after.find(')').expect("a link closes on its line");
+            targets.push(after[..end].to_owned());
+            rest = &after[end..];
+        }
+    }
+    targets
+}
+
+/// Every relative link of the README and the docs names a file that exists, and its `#…` a
+/// heading of that file (of the document itself for a bare `#…`).
+#[test]
+fn links_resolve() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for (doc, text) in DOCUMENTS {
+        let dir = std::path::Path::new(doc)
+            .parent()
+            .expect("a folder, maybe empty");
+        for target in link_targets(text) {
+            if target.contains("://") {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target.as_str(), ""));
+            let linked: &'static str = if file.is_empty() {
+                text
+            } else {
+                let path = root.join(dir).join(file);
+                assert!(path.exists(), "{doc} links to {target}: no such file");
+                let path = path.canonicalize().expect("a path");
+                let found = DOCUMENTS
+                    .iter()
+                    .find(|(p, _)| root.join(p).canonicalize().ok().as_ref() == Some(&path));
+                match found {
+                    Some((_, t)) => t,
+                    None => {
+                        assert!(
+                            anchor.is_empty(),
+                            "{doc} links to {target}: not a checked document"
+                        );
+                        checked += 1;
+                        continue;
+                    }
+                }
+            };
+            if !anchor.is_empty() {
+                assert!(
+                    anchors(linked).contains(anchor),
+                    "{doc} links to {target}: no such heading"
+                );
+            }
             checked += 1;
         }
     }
-    assert!(checked >= 5, "only {checked} paths found");
+    assert!(checked >= 10, "only {checked} links found");
+}
+
+// ---- (h) docs/performance.md and docs/testing.md ------------------------------------------
+
+/// The command block runs the bench that exists, and each group filter (`"^1\."`) and each
+/// group of the figures (`1. …`) is one of its groups.
+#[test]
+fn performance_runs_the_bench_and_its_groups() {
+    let blocks = fenced_blocks(PERFORMANCE, "sh");
+    assert_eq!(blocks.len(), 1, "one command block");
+    let commands: Vec<&str> = blocks[0]
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "cargo bench --bench lifecycle",
+            "cargo bench --bench lifecycle -- \"^1\\.\""
+        ]
+    );
+    assert!(BENCH.contains("criterion_main!"));
+    // The groups of the bench, by number: `benchmark_group("1. …")` or `bench_function("3. …")`.
+    let groups: BTreeSet<u32> = BENCH
+        .split("(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(". ")?.0.parse().ok())
+        .collect();
+    assert_eq!(groups, (1..=6).collect(), "the bench's groups");
+    // Every group filter the file names (`"^2\."`) selects a group of the bench.
+    let filters: Vec<u32> = PERFORMANCE
+        .split("\"^")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\\.\"")?.0.parse().ok())
+        .collect();
+    assert!(filters.len() >= 2, "the group filters: {filters:?}");
+    for n in &filters {
+        assert!(
+            groups.contains(n),
+            "the filter of group {n} selects no group"
+        );
+    }
+    // The figures: every group has a row, and each row's group is one of the bench.
+    let t = table(PERFORMANCE, "Group: what is measured");
+    let mut documented = BTreeSet::new();
+    for row in &t.rows {
+        if let Some((n, _)) = row[0].split_once(". ") {
+            let n: u32 = n.parse().expect("a group number");
+            assert!(groups.contains(&n), "no group {n} in the bench");
+            documented.insert(n);
+        }
+    }
+    assert_eq!(documented, groups, "a row per group");
+    assert!(PERFORMANCE.contains("Guardrails (issue #21)"));
+}
+
+/// The organisation table names every test target, each that exists; the mutation runs
+/// name real test targets; each fuzzing finding is a test of `tests/fuzz_regressions.rs`.
+#[test]
+fn testing_names_every_test_target() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let targets: BTreeSet<String> = std::fs::read_dir(root.join("tests"))
+        .expect("tests/")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter_map(|n| n.strip_suffix(".rs").map(str::to_owned))
+        .collect();
+
+    let organisation = table(TESTING, "Where");
+    let named: BTreeSet<String> = organisation
+        .rows
+        .iter()
+        .flat_map(|r| spans(&r[0]))
+        .filter_map(|s| s.strip_prefix("tests/")?.strip_suffix(".rs"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(named, targets, "test targets in docs/testing.md");
+
+    let mutation = table(TESTING, "File");
+    let column = mutation.column("Test targets");
+    let mut runs = 0;
+    for row in &mutation.rows {
+        for name in row[column].split(", ").map(str::trim) {
+            if name.is_empty() || name == "the same" || name == "lib" {
+                continue;
+            }
+            assert!(
+                targets.contains(name),
+                "mutation run names {name}, no test target"
+            );
+            runs += 1;
+        }
+    }
+    assert!(runs >= 20, "only {runs} targets in the mutation table");
+
+    let found = table(TESTING, "Test");
+    assert!(!found.rows.is_empty());
+    for row in &found.rows {
+        let test = spans(&row[0])[0];
+        assert!(
+            FUZZ_REGRESSIONS.contains(&format!("fn {test}(")),
+            "no test {test} in tests/fuzz_regressions.rs"
+        );
+    }
 }
 
 /// "Where things are": each family directory's bullet names files that exist there, and
