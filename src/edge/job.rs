@@ -126,8 +126,8 @@ impl Job {
     }
 
     /// Where the job sorts in a list: by creation time to the second, then creation order.
-    pub(crate) fn order_key(&self) -> u128 {
-        crate::time::creation_order(self.created_at, self.seq)
+    pub(crate) fn order_key(&self) -> (i64, u64) {
+        (self.created_at.timestamp(), self.seq)
     }
 
     pub(crate) fn last_operated_at(&self) -> DateTime<Utc> {

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use serde::ser::SerializeStruct;
@@ -64,8 +65,7 @@ pub enum EdgeEvent {
     JobCreated {
         /// The cluster.
         cluster_id: ClusterId,
-        /// The new job (boxed, as the larger changes are, so that an event of the small
-        /// ones, Start and Stop, does not take the size of the largest: 80 bytes, not 216).
+        /// The new job (boxed, as the update's changes are: the largest variants).
         job: Box<NewJob>,
     },
     /// UpdateEdgeTranscodeJob succeeded.
@@ -348,8 +348,7 @@ impl EdgeStore {
     }
 
     /// The matching jobs of one cluster (count of all matches, and the requested page) in
-    /// creation order: only the matches that can be on the page are sorted, so every page
-    /// costs the same (see [`Page::pick`](super::types::Page)).
+    /// creation order.
     pub(crate) fn list(&self, q: &ListJobs, now: DateTime<Utc>) -> (u64, Vec<JobView>) {
         let horizon = crate::time::saturating_sub(now, Duration::days(LIST_WINDOW_DAYS));
         let matches = |&(id, j): &(&JobId, &Job)| {
@@ -367,13 +366,14 @@ impl EdgeStore {
             .map(|(id, placed)| (id, &placed.job))
             .filter(matches)
             .collect();
+        let total = hits.len() as u64;
         let key = |&(_, j): &(&JobId, &Job)| j.order_key();
         let page = match q.sort {
-            SortOrder::Asc => q.page.pick(&hits, key),
-            SortOrder::Desc => q.page.pick(&hits, |j| !key(j)),
+            SortOrder::Asc => q.page.pick(hits, key),
+            SortOrder::Desc => q.page.pick(hits, |j| Reverse(key(j))),
         };
         let views = page.into_iter().map(|(id, job)| job.view(id)).collect();
-        (hits.len() as u64, views)
+        (total, views)
     }
 
     /// Whether the counters agree with the stored jobs (used by tests).

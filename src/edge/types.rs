@@ -1,7 +1,6 @@
 //! The edge family's enumerations and constrained values, each parsed from its wire text once.
 
 use std::fmt;
-use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -418,133 +417,26 @@ impl Page {
         start..start.saturating_add(size).min(total)
     }
 
-    /// This page of `items` ordered by `key` (smallest first; give `!key` for largest
-    /// first), without sorting the rest. Each
-    /// item's key is read once, in one pass over `items` in their own order; the pass keeps
-    /// the few thousand items that can be on the page and counts those before it, and the
-    /// page is selected among those kept. So the cost is the same for every page number
-    /// (see [`bracket`]).
-    pub(crate) fn pick<T: Copy>(&self, items: &[T], key: impl Fn(&T) -> u128) -> Vec<T> {
-        self.pick_sampling(items, key, SAMPLE)
-    }
-
-    fn pick_sampling<T: Copy>(
-        &self,
-        items: &[T],
-        key: impl Fn(&T) -> u128,
-        sample: usize,
-    ) -> Vec<T> {
+    /// This page of `items` in the order of `key` (smallest first; give `Reverse(key)` for
+    /// largest first). Only the page is sorted: what sorts before it and after it is
+    /// partitioned away by selection.
+    pub(crate) fn pick<T, K: Ord>(&self, mut items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
         let range = self.range(items.len());
         if range.is_empty() {
             return Vec::new();
         }
-        let bracketed = (items.len() >= 2 * sample)
-            .then(|| bracket(items, range.clone(), &key, sample))
-            .flatten();
-        // Few items, or the sample misjudged where the page lies: select among them all.
-        let (mut keyed, range) = bracketed.unwrap_or_else(|| {
-            let all = items.iter().map(|item| (key(item), *item)).collect();
-            (all, range)
-        });
-        select_page(&mut keyed, range.clone());
-        keyed
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .map(|(_, item)| *item)
-            .collect()
-    }
-}
-
-/// How many keys [`bracket`] samples to judge where a page lies.
-const SAMPLE: usize = 4096;
-
-/// Items with their keys, and where a page lies among them once they are in key order.
-type Kept<T> = (Vec<(u128, T)>, Range<usize>);
-
-/// The items of `items` that can be in `range` in key order, with their keys, and where
-/// the page lies among them, found in one pass: `sample` evenly spaced keys give two
-/// bounds that hold the page with a wide margin; one pass keeps the items between them
-/// and counts those below. Selecting the page among all the items instead (at its first
-/// item, then at its last) cost a middle page half as much again as a first one; this
-/// pass reads every item once, in its own order, whatever the page. `None` when the
-/// counts show the bounds missed the page (likely only when the items' order follows the
-/// keys in step with the sample's spacing), and the caller selects among all.
-fn bracket<T: Copy>(
-    items: &[T],
-    range: Range<usize>,
-    key: impl Fn(&T) -> u128,
-    sample: usize,
-) -> Option<Kept<T>> {
-    let n = items.len();
-    let mut keys: Vec<u128> = (0..sample)
-        .filter_map(|i| items.get(i * n / sample).map(&key))
-        .collect();
-    // The sample's j-th key has about rank (j + 1/2) n / m. The spread of the place a rank
-    // takes in the sample is sqrt(m f (1 - f)) at f = place / m; four of those and two
-    // more either side, and a bound misses the page about once in 15,000 lists.
-    let m = sample as f64;
-    let place = |rank: usize| rank as f64 * m / n as f64;
-    let margin = |p: f64| 4.0 * (p * (1.0 - p / m)).max(0.0).sqrt() + 2.0;
-    let (first, last) = (place(range.start), place(range.end));
-    let (below, above) = (first - margin(first), last + margin(last));
-    // Only the two bounds are wanted, so the sample is selected at them, not sorted.
-    let high_at = (above < m)
-        .then_some(above as usize)
-        .filter(|&i| i < keys.len());
-    let high = high_at.map(|i| *keys.select_nth_unstable(i).1);
-    // Selecting at the high bound left the keys under it to its left.
-    let under = keys
-        .get_mut(..high_at.unwrap_or(sample))
-        .unwrap_or_default();
-    let low = (below >= 0.0)
-        .then_some(below as usize)
-        .filter(|&i| i < under.len())
-        .map(|i| *under.select_nth_unstable(i).1);
-    drop(keys);
-    let mut before = 0;
-    // Room for what the bounds should hold, so the pass does not grow the vector.
-    let expected = (above.min(m) - below.max(0.0)) * n as f64 / m;
-    let mut kept = Vec::with_capacity((expected as usize).min(n));
-    // No bound is the end of the keys' range. `low <= high`: `low` was selected among the
-    // keys under `high`.
-    let low = low.unwrap_or(u128::MIN);
-    let span = high.unwrap_or(u128::MAX) - low;
-    for item in items {
-        let k = key(item);
-        // In a middle page "below" is a coin toss, so it is counted, not branched on; and
-        // "between the bounds" is one comparison (a key under `low` wraps to more than
-        // `span`), so that the compiler cannot split it into a branch on "below" first,
-        // which it did to `!below & (k <= high)`: callgrind counted a mispredict for every
-        // other item of page 500 and a few thousand for page 1. Keeping is rare, so its
-        // branch is predicted.
-        before += usize::from(k < low);
-        if k.wrapping_sub(low) <= span {
-            kept.push((k, *item));
+        let by_key = |a: &T, b: &T| key(a).cmp(&key(b));
+        if range.start > 0 {
+            items.select_nth_unstable_by(range.start, by_key);
         }
+        let mut page = items.split_off(range.start);
+        if range.len() < page.len() {
+            page.select_nth_unstable_by(range.len(), by_key);
+            page.truncate(range.len());
+        }
+        page.sort_unstable_by(by_key);
+        page
     }
-    if before > range.start || before + kept.len() < range.end {
-        return None;
-    }
-    Some((kept, range.start - before..range.end - before))
-}
-
-/// Puts the items `range` names of `keyed`, in key order, at their places in it: what
-/// sorts before the page is partitioned to its left, then what sorts after it to its
-/// right, and only the page is sorted.
-fn select_page<T>(keyed: &mut [(u128, T)], range: Range<usize>) {
-    let by_key = |a: &(u128, T), b: &(u128, T)| a.0.cmp(&b.0);
-    if range.start > 0 && range.start < keyed.len() {
-        keyed.select_nth_unstable_by(range.start, by_key);
-    }
-    let len = range.len();
-    let tail = keyed.get_mut(range.start..).unwrap_or_default();
-    if len < tail.len() {
-        tail.select_nth_unstable_by(len, by_key);
-    }
-    tail.get_mut(..len)
-        .unwrap_or_default()
-        .sort_unstable_by(by_key);
 }
 
 #[cfg(test)]
@@ -560,12 +452,12 @@ mod tests {
         sorted[page.range(sorted.len())].to_vec()
     }
 
-    /// `page` of `items` picked largest or smallest first, with `sample` keys sampled.
-    fn picked(items: &[u32], page: Page, descending: bool, sample: usize) -> Vec<u32> {
+    /// `page` of `items` picked largest or smallest first.
+    fn picked(items: &[u32], page: Page, descending: bool) -> Vec<u32> {
         if descending {
-            page.pick_sampling(items, |x| !u128::from(*x), sample)
+            page.pick(items.to_vec(), |x| std::cmp::Reverse(*x))
         } else {
-            page.pick_sampling(items, |x| u128::from(*x), sample)
+            page.pick(items.to_vec(), |x| *x)
         }
     }
 
@@ -581,89 +473,9 @@ mod tests {
         ) {
             let page = Page::from_parts(Some(number), Some(size));
             prop_assert_eq!(
-                picked(&items, page, descending, super::SAMPLE),
+                picked(&items, page, descending),
                 sorted_page(&items, page, descending)
             );
         }
-
-        /// The same through the one-pass bracket, with samples small enough that it runs,
-        /// and misses (then falls back), on short lists: values repeat (a bound may equal
-        /// the page's items) and some lists are sorted or reversed.
-        #[test]
-        fn a_bracketed_pick_is_the_page_of_the_sorted_list(
-            mut items in prop::collection::vec(0u32..500, 0..2000),
-            arranged in 0u8..3,
-            sample in 1usize..64,
-            number in 1u32..100,
-            size in 1u32..=100,
-            descending: bool,
-        ) {
-            match arranged {
-                0 => items.sort_unstable(),
-                1 => items.sort_unstable_by(|a, b| b.cmp(a)),
-                _ => {}
-            }
-            let page = Page::from_parts(Some(number), Some(size));
-            prop_assert_eq!(
-                picked(&items, page, descending, sample),
-                sorted_page(&items, page, descending)
-            );
-        }
-    }
-
-    /// A shuffled list of distinct keys, the list's own shape (keys are creation times and
-    /// numbers), the way a hash map hands them over.
-    fn shuffled(n: u32) -> Vec<u32> {
-        // 7,919 is prime and does not divide 100,000, so this visits every key once.
-        (0..n).map(|i| i.wrapping_mul(7_919) % n).collect()
-    }
-
-    /// On such a list the bracket holds every page, the first, the middle and the last
-    /// alike, keeping a few thousand items of the 100,000: the pass that keeps them is the
-    /// same for every page.
-    #[test]
-    fn the_bracket_holds_every_page_of_a_shuffled_list() {
-        let items = shuffled(100_000);
-        for number in [1, 2, 500, 999, 1000] {
-            let page = Page::from_parts(Some(number), Some(100));
-            let range = page.range(items.len());
-            let found = super::bracket(&items, range.clone(), |x| u128::from(*x), super::SAMPLE);
-            let (kept, within) = found.unwrap();
-            assert!(kept.len() < 8_000, "page {number} kept {}", kept.len());
-            // The kept items are exactly those ranked around the page, and it lies where
-            // `within` says.
-            let mut ranks: Vec<u32> = kept.iter().map(|(_, item)| *item).collect();
-            ranks.sort_unstable();
-            let start = range.start - within.start;
-            assert_eq!(
-                ranks,
-                (start as u32..(start + kept.len()) as u32).collect::<Vec<_>>()
-            );
-            assert_eq!(
-                picked(&items, page, false, super::SAMPLE),
-                sorted_page(&items, page, false)
-            );
-        }
-    }
-
-    /// A list whose sampled places all hold the smallest key fools the sample; the counts
-    /// show it and the page is still exact.
-    #[test]
-    fn a_sample_that_misjudges_the_page_falls_back_to_selection() {
-        // The sample of 64 reads every 300th item.
-        let n = 19_200usize;
-        let step = n / 64;
-        let items: Vec<u32> = (0..n)
-            .map(|i| if i % step == 0 { 0 } else { i as u32 + 1 })
-            .collect();
-        let page = Page::from_parts(Some(50), Some(100));
-        assert_eq!(
-            super::bracket(&items, page.range(n), |x| u128::from(*x), 64),
-            None
-        );
-        assert_eq!(
-            picked(&items, page, false, 64),
-            sorted_page(&items, page, false)
-        );
     }
 }

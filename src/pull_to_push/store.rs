@@ -87,8 +87,7 @@ impl TaskLimits {
 pub enum TaskEvent {
     /// CreateLivePullToPush succeeded.
     Created {
-        /// The new task (boxed, as the update's changes are, so that an event of the small
-        /// changes does not take the size of the largest: 80 bytes, not 216).
+        /// The new task (boxed, as the update's changes are: the largest variants).
         task: Box<NewTask>,
     },
     /// UpdateLivePullToPush succeeded.
@@ -391,35 +390,25 @@ impl TaskStore {
         Ok(self.find(r)?.view())
     }
 
-    /// The tasks of one region matching every filter, newest first, and the requested page;
-    /// every page costs the same (see [`Page::pick`](crate::edge::Page)).
+    /// The tasks of one region matching every filter, newest first: how many, and the
+    /// requested page.
     pub(crate) fn list(&self, q: &ListTasks) -> (u64, Vec<TaskView>) {
-        // Room for every task at once, so that the matches are not copied as they grow.
-        let mut hits: Vec<&Task> = Vec::with_capacity(self.tasks.len());
-        hits.extend(
-            self.tasks
-                .tasks()
-                .filter(|t| t.region() == q.region)
-                .filter(|t| {
-                    q.task_id
-                        .as_deref()
-                        .is_none_or(|part| contains_ignoring_case(t.id().as_str(), part))
-                })
-                .filter(|t| {
-                    q.task_name
-                        .as_deref()
-                        .is_none_or(|part| contains_ignoring_case(t.name().as_str(), part))
-                })
-                .filter(|t| {
-                    q.dst_url
-                        .as_deref()
-                        .is_none_or(|part| contains_ignoring_case(t.spec().dst_url.as_str(), part))
-                }),
-        );
+        let contains = |text: &str, part: &Option<String>| {
+            part.as_deref()
+                .is_none_or(|part| contains_ignoring_case(text, part))
+        };
+        let hits: Vec<&Task> = self
+            .tasks
+            .tasks()
+            .filter(|t| t.region() == q.region)
+            .filter(|t| contains(t.id().as_str(), &q.task_id))
+            .filter(|t| contains(t.name().as_str(), &q.task_name))
+            .filter(|t| contains(t.spec().dst_url.as_str(), &q.dst_url))
+            .collect();
+        let total = hits.len() as u64;
         // Newest first.
-        let page = q.page.pick(&hits, |t| !t.order_key());
-        let views = page.into_iter().map(Task::view).collect();
-        (hits.len() as u64, views)
+        let page = q.page.pick(hits, |t| std::cmp::Reverse(t.order_key()));
+        (total, page.into_iter().map(Task::view).collect())
     }
 
     /// The event a stream report makes, `Ok(None)` when it changes nothing (a second fault
