@@ -4,7 +4,7 @@
 //! a date that exists (no 30 February, no leap second `:60`). Anything else is refused rather
 //! than guessed at, because a client that sends `+08:00` believes it sent local time.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 /// Parses `yyyy-MM-ddTHH:mm:ssZ` (UTC, whole seconds).
 ///
@@ -76,7 +76,10 @@ pub fn format_utc(time: &DateTime<Utc>) -> String {
     if let Some(last) = last {
         shown = shown.min(last);
     }
-    shown.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    // Without the fraction, which also takes a leap second (a fraction of 1 s or more) back
+    // to :59, as the API never prints :60.
+    let whole = shown.with_nanosecond(0).unwrap_or(shown);
+    whole.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// `time + delta`, or the last representable time if that would overflow.
@@ -163,6 +166,12 @@ pub(crate) mod tests {
                 prop_assert_eq!(back.timestamp(), t.timestamp());
             }
         }
+    }
+
+    #[test]
+    fn a_leap_second_prints_as_59() {
+        let leap = DateTime::from_timestamp(59, 1_500_000_000).unwrap();
+        assert_eq!(format_utc(&leap), "1970-01-01T00:00:59Z");
     }
 
     #[test]

@@ -180,8 +180,18 @@ impl AuthError {
             message: self.to_string(),
             recommend: self.recommend(request_id),
         };
-        // A struct of strings always serializes; the fallback only satisfies the type.
-        serde_json::to_string(&body).unwrap_or_default()
+        match serde_json::to_string(&body) {
+            Ok(text) => text,
+            // Only a bug could make a struct of strings fail to serialize: it is said, as an
+            // error body of its own.
+            Err(e) => serde_json::json!({
+                "RequestId": request_id,
+                "HostId": host_id,
+                "Code": "InternalError",
+                "Message": format!("the error body could not be written: {e}"),
+            })
+            .to_string(),
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use crate::stream_url::StreamUrl;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct JobView {
     /// When the job was created.
     #[serde(with = "crate::time::wire")]
@@ -62,11 +63,14 @@ pub struct JobView {
 ///
 /// ```
 /// # use live_lifecycle::edge::JobIdResponse;
-/// let r = JobIdResponse { job_id: "j1".try_into().unwrap(), request_id: "R1".into() };
-/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"JobId":"j1","RequestId":"R1"}"#);
+/// let body = r#"{"JobId":"j1","RequestId":"R1"}"#;
+/// let r: JobIdResponse = serde_json::from_str(body).unwrap();
+/// assert_eq!(r.job_id.as_str(), "j1");
+/// assert_eq!(serde_json::to_string(&r).unwrap(), body);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct JobIdResponse {
     /// The job.
     pub job_id: JobId,
@@ -78,11 +82,12 @@ pub struct JobIdResponse {
 ///
 /// ```
 /// # use live_lifecycle::edge::DeleteResponse;
-/// let r = DeleteResponse { request_id: "R1".into() };
-/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"RequestId":"R1"}"#);
+/// let r: DeleteResponse = serde_json::from_str(r#"{"RequestId":"R1"}"#).unwrap();
+/// assert_eq!(r.request_id, "R1");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DeleteResponse {
     /// The request id.
     pub request_id: RequestId,
@@ -100,6 +105,7 @@ pub struct DeleteResponse {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct GetJobResponse {
     /// The job.
     pub job: JobView,
@@ -124,11 +130,14 @@ pub struct JobList {
 ///
 /// ```
 /// # use live_lifecycle::edge::{JobList, ListJobsResponse};
-/// let r = ListJobsResponse { job_list: JobList { job: vec![] }, request_id: "R".into(), total_count: 0 };
-/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"JobList":{"Job":[]},"RequestId":"R","TotalCount":0}"#);
+/// let body = r#"{"JobList":{"Job":[]},"RequestId":"R","TotalCount":0}"#;
+/// let r: ListJobsResponse = serde_json::from_str(body).unwrap();
+/// assert_eq!(r.job_list, JobList { job: vec![] });
+/// assert_eq!(serde_json::to_string(&r).unwrap(), body);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ListJobsResponse {
     /// The page.
     pub job_list: JobList,
@@ -143,11 +152,14 @@ pub struct ListJobsResponse {
 /// ```
 /// # use live_lifecycle::edge::{GetTemplateResponse, TemplateCatalogue};
 /// let t = TemplateCatalogue::default().iter().next().unwrap().clone();
-/// let r = GetTemplateResponse { request_id: "R".into(), template: t };
+/// let body = serde_json::json!({ "RequestId": "R", "Template": t });
+/// let r: GetTemplateResponse = serde_json::from_value(body).unwrap();
+/// assert_eq!(r.template, t);
 /// assert!(serde_json::to_string(&r).unwrap().starts_with(r#"{"RequestId":"R","Template":{"Bitrate":"#));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct GetTemplateResponse {
     /// The request id.
     pub request_id: RequestId,
@@ -172,11 +184,14 @@ pub struct TemplateList {
 ///
 /// ```
 /// # use live_lifecycle::edge::{ListTemplatesResponse, TemplateList};
-/// let r = ListTemplatesResponse { request_id: "R".into(), template_list: TemplateList { template: vec![] }, total_count: 0 };
-/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"RequestId":"R","TemplateList":{"Template":[]},"TotalCount":0}"#);
+/// let body = r#"{"RequestId":"R","TemplateList":{"Template":[]},"TotalCount":0}"#;
+/// let r: ListTemplatesResponse = serde_json::from_str(body).unwrap();
+/// assert_eq!(r.template_list, TemplateList { template: vec![] });
+/// assert_eq!(serde_json::to_string(&r).unwrap(), body);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// The request id.
     pub request_id: RequestId,

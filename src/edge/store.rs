@@ -19,7 +19,7 @@ use super::job::{Job, JobChanges, NewJob, TemplateChoice};
 use super::request::{CreateJob, JobRef, ListJobs, UpdateJob};
 use super::response::JobView;
 use super::template::TemplateCatalogue;
-use super::types::SortOrder;
+use super::types::{Page, SortOrder};
 use crate::Map;
 use crate::error::ApiError;
 use crate::ids::{ClusterId, JobId};
@@ -177,6 +177,12 @@ impl Serialize for EdgeStore {
     }
 }
 
+/// How many items there are, and this page of them in the order of their keys.
+fn pick<K: Ord, T>(page: &Page, keyed: impl Iterator<Item = (K, T)>) -> (usize, Vec<T>) {
+    let keyed: Vec<(K, T)> = keyed.collect();
+    (keyed.len(), page.pick(keyed))
+}
+
 fn template_choice(
     catalogue: &TemplateCatalogue,
     id: &str,
@@ -199,10 +205,14 @@ impl EdgeStore {
             .ok_or_else(|| key.not_found())
     }
 
-    fn job_mut(&mut self, key: &JobRef) -> Result<&mut Job, ApiError> {
-        match self.jobs_by_id.get_mut(&key.job_id) {
-            Some(placed) if placed.is_in(&key.cluster_id) => Ok(&mut placed.job),
-            _ => Err(key.not_found()),
+    /// The job an event names, to change.
+    fn job_mut(&mut self, cluster_id: &ClusterId, job_id: &JobId) -> Result<&mut Job, ApiError> {
+        match self.jobs_by_id.get_mut(job_id) {
+            Some(placed) if placed.is_in(cluster_id) => Ok(&mut placed.job),
+            _ => Err(ApiError::JobNotFound {
+                cluster_id: cluster_id.to_string(),
+                job_id: job_id.to_string(),
+            }),
         }
     }
 
@@ -240,20 +250,36 @@ impl EdgeStore {
         })
     }
 
+    /// The job `key` names as the store holds its ids: an event names a job by these, so
+    /// that it shares the stored text.
+    fn stored(&self, key: &JobRef) -> Result<(JobRef, &Job), ApiError> {
+        match self.jobs_by_id.get_key_value(&key.job_id) {
+            Some((id, placed)) if placed.is_in(&key.cluster_id) => Ok((
+                JobRef {
+                    cluster_id: placed.cluster.clone(),
+                    job_id: id.clone(),
+                },
+                &placed.job,
+            )),
+            _ => Err(key.not_found()),
+        }
+    }
+
     /// Plans UpdateEdgeTranscodeJob: the job's state, then the template.
     pub(crate) fn plan_update(
         &self,
         req: UpdateJob,
         catalogue: &TemplateCatalogue,
     ) -> Result<EdgeEvent, ApiError> {
-        self.job(&req.job)?.1.check_update()?;
+        let (key, job) = self.stored(&req.job)?;
+        job.check_update()?;
         let template = req
             .template_id
             .map(|id| template_choice(catalogue, id.as_str()))
             .transpose()?;
         Ok(EdgeEvent::JobUpdated {
-            cluster_id: req.job.cluster_id,
-            job_id: req.job.job_id,
+            cluster_id: key.cluster_id,
+            job_id: key.job_id,
             changes: Box::new(JobChanges {
                 name: req.name,
                 template,
@@ -265,8 +291,9 @@ impl EdgeStore {
 
     /// Plans StartEdgeTranscodeJob: the job must not be running, and fewer than
     /// `max_running` of the account's jobs may be.
-    pub(crate) fn plan_start(&self, key: JobRef, max_running: u32) -> Result<EdgeEvent, ApiError> {
-        self.job(&key)?.1.check_start()?;
+    pub(crate) fn plan_start(&self, key: &JobRef, max_running: u32) -> Result<EdgeEvent, ApiError> {
+        let (key, job) = self.stored(key)?;
+        job.check_start()?;
         if self.running >= max_running {
             return Err(ApiError::UserTaskExceed { limit: max_running });
         }
@@ -277,8 +304,9 @@ impl EdgeStore {
     }
 
     /// Plans StopEdgeTranscodeJob: the job must be running.
-    pub(crate) fn plan_stop(&self, key: JobRef) -> Result<EdgeEvent, ApiError> {
-        self.job(&key)?.1.check_stop()?;
+    pub(crate) fn plan_stop(&self, key: &JobRef) -> Result<EdgeEvent, ApiError> {
+        let (key, job) = self.stored(key)?;
+        job.check_stop()?;
         Ok(EdgeEvent::JobStopped {
             cluster_id: key.cluster_id,
             job_id: key.job_id,
@@ -286,8 +314,9 @@ impl EdgeStore {
     }
 
     /// Plans DeleteEdgeTranscodeJob: the job must not be running.
-    pub(crate) fn plan_delete(&self, key: JobRef) -> Result<EdgeEvent, ApiError> {
-        self.job(&key)?.1.check_delete()?;
+    pub(crate) fn plan_delete(&self, key: &JobRef) -> Result<EdgeEvent, ApiError> {
+        let (key, job) = self.stored(key)?;
+        job.check_delete()?;
         Ok(EdgeEvent::JobDeleted {
             cluster_id: key.cluster_id,
             job_id: key.job_id,
@@ -298,10 +327,6 @@ impl EdgeStore {
     /// are not checked again: they held when the change was planned. Create-then-delete
     /// leaves no trace (a cluster is only a field of its jobs).
     pub(crate) fn apply(&mut self, event: &EdgeEvent, at: DateTime<Utc>) -> Result<(), ApiError> {
-        let key = |cluster_id: &ClusterId, job_id: &JobId| JobRef {
-            cluster_id: cluster_id.clone(),
-            job_id: job_id.clone(),
-        };
         match event {
             EdgeEvent::JobCreated { cluster_id, job } => {
                 if self.jobs_by_id.contains_key(&job.id) {
@@ -321,18 +346,18 @@ impl EdgeStore {
                 job_id,
                 changes,
             } => self
-                .job_mut(&key(cluster_id, job_id))?
+                .job_mut(cluster_id, job_id)?
                 .update(JobChanges::clone(changes), at)?,
             EdgeEvent::JobStarted { cluster_id, job_id } => {
-                self.job_mut(&key(cluster_id, job_id))?.start(at)?;
+                self.job_mut(cluster_id, job_id)?.start(at)?;
                 self.running = self.running.saturating_add(1);
             }
             EdgeEvent::JobStopped { cluster_id, job_id } => {
-                self.job_mut(&key(cluster_id, job_id))?.stop(at)?;
+                self.job_mut(cluster_id, job_id)?.stop(at)?;
                 self.running = self.running.saturating_sub(1);
             }
             EdgeEvent::JobDeleted { cluster_id, job_id } => {
-                self.job_mut(&key(cluster_id, job_id))?.check_delete()?;
+                self.job_mut(cluster_id, job_id)?.check_delete()?;
                 self.jobs_by_id.remove(job_id);
                 self.jobs = self.jobs.saturating_sub(1);
             }
@@ -359,21 +384,18 @@ impl EdgeStore {
                     .as_ref()
                     .is_none_or(|k| k.matches(id.as_str(), j.name().as_str()))
         };
-        let hits: Vec<(&JobId, &Job)> = self
+        let hits = self
             .jobs_by_id
             .iter()
             .filter(|(_, placed)| placed.is_in(&q.cluster_id))
             .map(|(id, placed)| (id, &placed.job))
-            .filter(matches)
-            .collect();
-        let total = hits.len() as u64;
-        let key = |&(_, j): &(&JobId, &Job)| j.order_key();
-        let page = match q.sort {
-            SortOrder::Asc => q.page.pick(hits, key),
-            SortOrder::Desc => q.page.pick(hits, |j| Reverse(key(j))),
+            .filter(matches);
+        let (total, page) = match q.sort {
+            SortOrder::Asc => pick(&q.page, hits.map(|hit| (hit.1.order_key(), hit))),
+            SortOrder::Desc => pick(&q.page, hits.map(|hit| (Reverse(hit.1.order_key()), hit))),
         };
         let views = page.into_iter().map(|(id, job)| job.view(id)).collect();
-        (total, views)
+        (total as u64, views)
     }
 
     /// Whether the counters agree with the stored jobs (used by tests).

@@ -1,6 +1,7 @@
 //! Edge transcoding templates: read-only through the API, so the engine is built with a
 //! catalogue of them (part of [`Config`](crate::Config)).
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::job::TemplateChoice;
-use super::types::{TranscodeType, VideoCodec};
+use super::types::{SortOrder, TranscodeType, VideoCodec};
 use crate::ids::TemplateId;
 
 /// One template, serialized exactly as the `Template` object of Get/ListEdgeTranscodeTemplate.
@@ -263,7 +264,7 @@ impl TemplateCatalogue {
     /// The matching templates (count of all matches, and the requested page), ordered by
     /// creation time and then id.
     pub(crate) fn list(&self, q: &super::request::ListTemplates) -> (u64, Vec<Template>) {
-        let mut hits: Vec<&Template> = self
+        let hits: Vec<&Template> = self
             .iter()
             .filter(|t| q.transcode_type.is_none_or(|k| t.transcode_type == k))
             .filter(|t| q.codec.is_none_or(|c| t.codec == c))
@@ -273,17 +274,14 @@ impl TemplateCatalogue {
                     .is_none_or(|k| k.matches(t.template_id.as_str(), &t.name))
             })
             .collect();
-        hits.sort_by(|a, b| (a.create_time, &a.template_id).cmp(&(b.create_time, &b.template_id)));
-        if q.sort == super::types::SortOrder::Desc {
-            hits.reverse();
-        }
-        let total = hits.len();
-        let page = hits
-            .get(q.page.range(total))
-            .unwrap_or_default()
-            .iter()
-            .map(|t| (*t).clone())
-            .collect();
-        (total as u64, page)
+        let total = hits.len() as u64;
+        let key = |t: &Template| (t.create_time, t.template_id.clone());
+        let page = match q.sort {
+            SortOrder::Asc => q.page.pick(hits.into_iter().map(|t| (key(t), t)).collect()),
+            SortOrder::Desc => q
+                .page
+                .pick(hits.into_iter().map(|t| (Reverse(key(t)), t)).collect()),
+        };
+        (total, page.into_iter().cloned().collect())
     }
 }

@@ -417,25 +417,26 @@ impl Page {
         start..start.saturating_add(size).min(total)
     }
 
-    /// This page of `items` in the order of `key` (smallest first; give `Reverse(key)` for
-    /// largest first). Only the page is sorted: what sorts before it and after it is
-    /// partitioned away by selection.
-    pub(crate) fn pick<T, K: Ord>(&self, mut items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
-        let range = self.range(items.len());
+    /// This page of `keyed` items in the order of their keys (smallest first; key by
+    /// `Reverse` for largest first). Only the page is sorted: what sorts before it and after
+    /// it is partitioned away by selection. The keys are taken beside the items, so that
+    /// ordering reads nothing else.
+    pub(crate) fn pick<K: Ord, T>(&self, mut keyed: Vec<(K, T)>) -> Vec<T> {
+        let range = self.range(keyed.len());
         if range.is_empty() {
             return Vec::new();
         }
-        let by_key = |a: &T, b: &T| key(a).cmp(&key(b));
+        let by_key = |a: &(K, T), b: &(K, T)| a.0.cmp(&b.0);
         if range.start > 0 {
-            items.select_nth_unstable_by(range.start, by_key);
+            keyed.select_nth_unstable_by(range.start, by_key);
         }
-        let mut page = items.split_off(range.start);
+        let mut page = keyed.split_off(range.start);
         if range.len() < page.len() {
             page.select_nth_unstable_by(range.len(), by_key);
             page.truncate(range.len());
         }
         page.sort_unstable_by(by_key);
-        page
+        page.into_iter().map(|(_, item)| item).collect()
     }
 }
 
@@ -455,9 +456,10 @@ mod tests {
     /// `page` of `items` picked largest or smallest first.
     fn picked(items: &[u32], page: Page, descending: bool) -> Vec<u32> {
         if descending {
-            page.pick(items.to_vec(), |x| std::cmp::Reverse(*x))
+            let keyed = items.iter().map(|x| (std::cmp::Reverse(*x), *x)).collect();
+            page.pick(keyed)
         } else {
-            page.pick(items.to_vec(), |x| *x)
+            page.pick(items.iter().map(|x| (*x, *x)).collect())
         }
     }
 

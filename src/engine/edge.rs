@@ -237,7 +237,7 @@ impl Engine {
             |engine| {
                 let key = req.validate()?;
                 engine.change_job(account, now, |store, config| {
-                    store.plan_start(key, config.edge_limits.max_running_jobs)
+                    store.plan_start(&key, config.edge_limits.max_running_jobs)
                 })
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
@@ -267,7 +267,7 @@ impl Engine {
             now,
             |engine| {
                 let key = req.validate()?;
-                engine.change_job(account, now, |store, _| store.plan_stop(key))
+                engine.change_job(account, now, |store, _| store.plan_stop(&key))
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
@@ -296,7 +296,7 @@ impl Engine {
             now,
             |engine| {
                 let key = req.validate()?;
-                engine.change_job(account, now, |store, _| store.plan_delete(key))
+                engine.change_job(account, now, |store, _| store.plan_delete(&key))
             },
             |_, request_id| DeleteResponse { request_id },
         )

@@ -139,14 +139,17 @@ impl Engine {
         &self.state
     }
 
-    /// Takes the events recorded since the last call, oldest first.
+    /// Takes the events recorded since the last call, oldest first. The log keeps room for
+    /// as many events as it gave, so a server that drains at a steady rate records events
+    /// without growing it; a burst's room goes at the next drain.
     ///
     /// ```
     /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
     /// assert!(engine.drain_events().is_empty());
     /// ```
     pub fn drain_events(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.events)
+        let room = Vec::with_capacity(self.events.len());
+        std::mem::replace(&mut self.events, room)
     }
 
     /// [`Engine::drain_events`] appended to a buffer of the caller's.
@@ -162,14 +165,15 @@ impl Engine {
     }
 
     /// Takes the callbacks to deliver that were produced since the last call, in the order
-    /// the tasks entered their states.
+    /// the tasks entered their states. The outbox keeps room as the event log does.
     ///
     /// ```
     /// let mut engine = live_lifecycle::Engine::new(live_lifecycle::Config::default());
     /// assert!(engine.drain_callbacks().is_empty());
     /// ```
     pub fn drain_callbacks(&mut self) -> Vec<Callback> {
-        std::mem::take(&mut self.callbacks)
+        let room = Vec::with_capacity(self.callbacks.len());
+        std::mem::replace(&mut self.callbacks, room)
     }
 
     /// [`Engine::drain_callbacks`] appended to a buffer of the caller's.
@@ -333,5 +337,44 @@ impl Engine {
         I::try_from(ids.generate(kind, seq)).map_err(|why| ApiError::InternalError {
             detail: format!("the id generator made an invalid {noun} id ({why})").into(),
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Engine;
+    use crate::config::Config;
+    use crate::edge::{CreateEdgeTranscodeJobRequest, EdgeLimits};
+
+    /// A drain leaves the log room for as many events as it gave; a drain of nothing
+    /// releases it.
+    #[test]
+    fn the_log_keeps_room_for_as_many_events_as_it_gave() {
+        let mut engine = Engine::new(Config {
+            edge_limits: EdgeLimits {
+                max_jobs: 1_000,
+                max_running_jobs: 10,
+            },
+            ..Config::default()
+        });
+        let account = "1001".try_into().unwrap();
+        let now = "2030-01-01T00:00:00Z".parse().unwrap();
+        for i in 0..100 {
+            let req = CreateEdgeTranscodeJobRequest {
+                cluster_id: Some("c1".into()),
+                name: Some(format!("job_{i}")),
+                template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+                stream_input: Some("rtmp://in.example.com/live/a".into()),
+                stream_output: Some("rtmp://out.example.com/live/a".into()),
+            };
+            engine
+                .create_edge_transcode_job(&account, &req, now)
+                .unwrap();
+        }
+        assert_eq!(engine.drain_events().len(), 100);
+        assert!(engine.events.is_empty() && engine.events.capacity() >= 100);
+        assert!(engine.drain_events().is_empty());
+        assert_eq!(engine.events.capacity(), 0);
     }
 }

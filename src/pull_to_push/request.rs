@@ -93,13 +93,16 @@ pub(crate) fn window_problem(
         Some(ApiError::IllegalDuration {
             reason: "StartTime must be earlier than EndTime".into(),
         })
-    } else if end <= now {
-        Some(ApiError::IllegalDuration {
-            reason: "EndTime must be later than the current time".into(),
-        })
     } else {
-        None
+        end_problem(end, now)
     }
+}
+
+/// Checks that EndTime is after `now`.
+fn end_problem(end: DateTime<Utc>, now: DateTime<Utc>) -> Option<ApiError> {
+    (end <= now).then(|| ApiError::IllegalDuration {
+        reason: "EndTime must be later than the current time".into(),
+    })
 }
 
 /// CreateLivePullToPush.
@@ -426,16 +429,13 @@ impl UpdateLivePullToPushRequest {
                 .map(|url| Some(Some(url))),
         };
         let file_index = c.number("FileIndex", self.file_index, file_index);
-        match (start, end) {
-            (Some(Some(start)), Some(Some(end))) => {
-                if let Some(problem) = window_problem(start, end, now) {
-                    c.cross(problem);
-                }
-            }
-            (_, Some(Some(end))) if end <= now => c.cross(ApiError::IllegalDuration {
-                reason: "EndTime must be later than the current time".into(),
-            }),
-            _ => {}
+        let problem = match (start, end) {
+            (Some(Some(start)), Some(Some(end))) => window_problem(start, end, now),
+            (_, Some(Some(end))) => end_problem(end, now),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            c.cross(problem);
         }
         Some(UpdateTask {
             task: TaskRef {

@@ -21,6 +21,7 @@ use crate::stream_url::StreamUrl;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TaskInfo {
     /// The task id.
     pub task_id: TaskId,
@@ -76,6 +77,7 @@ pub struct TaskInfo {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TaskView {
     /// The task id.
     pub task_id: TaskId,
@@ -108,6 +110,7 @@ pub struct TaskView {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct CreateTaskResponse {
     /// The request id.
     pub request_id: RequestId,
@@ -145,6 +148,7 @@ impl CreateTaskResponse {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct RetResponse {
     /// The request id.
     pub request_id: RequestId,
@@ -184,6 +188,7 @@ impl RetResponse {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DescribeTaskResponse {
     /// The request id.
     pub request_id: RequestId,
@@ -200,12 +205,14 @@ pub struct DescribeTaskResponse {
 ///
 /// ```
 /// # use live_lifecycle::pull_to_push::DescribeTaskListResponse;
-/// let r = DescribeTaskListResponse { request_id: "R".into(), total: 0, page_number: 1, page_size: 10, task_list: vec![] };
-/// assert_eq!(serde_json::to_string(&r).unwrap(),
-///     r#"{"RequestId":"R","Total":0,"PageNumber":1,"PageSize":10,"TaskList":[]}"#);
+/// let body = r#"{"RequestId":"R","Total":0,"PageNumber":1,"PageSize":10,"TaskList":[]}"#;
+/// let r: DescribeTaskListResponse = serde_json::from_str(body).unwrap();
+/// assert_eq!((r.total, r.page_number, r.page_size), (0, 1, 10));
+/// assert_eq!(serde_json::to_string(&r).unwrap(), body);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct DescribeTaskListResponse {
     /// The request id.
     pub request_id: RequestId,
@@ -223,11 +230,14 @@ pub struct DescribeTaskListResponse {
 ///
 /// ```
 /// # use live_lifecycle::pull_to_push::TaskIdResponse;
-/// let r = TaskIdResponse { request_id: "R".into(), task_id: "t1".try_into().unwrap() };
-/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"RequestId":"R","TaskId":"t1"}"#);
+/// let body = r#"{"RequestId":"R","TaskId":"t1"}"#;
+/// let r: TaskIdResponse = serde_json::from_str(body).unwrap();
+/// assert_eq!(r.task_id.as_str(), "t1");
+/// assert_eq!(serde_json::to_string(&r).unwrap(), body);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct TaskIdResponse {
     /// The request id.
     pub request_id: RequestId,

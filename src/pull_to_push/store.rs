@@ -397,17 +397,18 @@ impl TaskStore {
             part.as_deref()
                 .is_none_or(|part| contains_ignoring_case(text, part))
         };
-        let hits: Vec<&Task> = self
+        // Newest first.
+        let hits: Vec<_> = self
             .tasks
             .tasks()
             .filter(|t| t.region() == q.region)
             .filter(|t| contains(t.id().as_str(), &q.task_id))
             .filter(|t| contains(t.name().as_str(), &q.task_name))
             .filter(|t| contains(t.spec().dst_url.as_str(), &q.dst_url))
+            .map(|t| (std::cmp::Reverse(t.order_key()), t))
             .collect();
         let total = hits.len() as u64;
-        // Newest first.
-        let page = q.page.pick(hits, |t| std::cmp::Reverse(t.order_key()));
+        let page = q.page.pick(hits);
         (total, page.into_iter().map(Task::view).collect())
     }
 

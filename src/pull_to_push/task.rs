@@ -112,9 +112,7 @@ impl TaskChanges {
 
 /// A stored task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[repr(C)]
 pub(crate) struct Task {
-    // In this order (`repr(C)`): what a time-driven change reads and writes comes first.
     state: TaskState,
     /// The time of the last change: no transition of this task is dated before it.
     changed_at: DateTime<Utc>,

@@ -167,14 +167,13 @@ impl<'de> MapAccess<'de> for Fields<'_> {
             .current
             .take()
             .ok_or_else(|| Problem::Other("a value was read before its name".to_owned()))?;
-        let text = single(self.params, field).map_err(|problem| Problem::Field {
-            field,
-            problem: Some(problem),
-        })?;
-        seed.deserialize(Value {
-            field,
-            text: text.unwrap_or_default(),
-        })
+        let text = single(self.params, field)
+            .map_err(|problem| Problem::Field {
+                field,
+                problem: Some(problem),
+            })?
+            .ok_or_else(|| Problem::Other(format!("{field} was read but not sent")))?;
+        seed.deserialize(Value { field, text })
     }
 }
 

@@ -180,16 +180,13 @@ impl Engine {
             status,
             code,
             body,
-            events: self
-                .events
-                .get(events_before..)
-                .unwrap_or_default()
-                .to_vec(),
+            events: self.events.iter().skip(events_before).cloned().collect(),
             callbacks: self
                 .callbacks
-                .get(callbacks_before..)
-                .unwrap_or_default()
-                .to_vec(),
+                .iter()
+                .skip(callbacks_before)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -222,12 +219,12 @@ impl Engine {
     ) -> Result<(Action, AccountId), ApiError> {
         params::check_bounds(params)?;
         let named = match action {
-            "" => params::single(params, "Action")?.unwrap_or_default(),
-            given => given,
+            "" => params::single(params, "Action")?,
+            given => Some(given),
         };
-        if named.is_empty() {
+        let Some(named) = named.filter(|name| !name.is_empty()) else {
             return Err(ApiError::missing("Action"));
-        }
+        };
         let action = Action::from_name(named).ok_or(ApiError::ActionNotFound)?;
         if params::single(params, "Version")?.is_some_and(|v| v != API_VERSION) {
             return Err(ApiError::InvalidVersion);
