@@ -13,7 +13,7 @@ use crate::pull_to_push::{
     CreateLivePullToPushRequest, CreateTaskResponse, DeleteLivePullToPushRequest,
     DescribeLivePullToPushListRequest, DescribeLivePullToPushRequest, DescribeTaskListResponse,
     DescribeTaskResponse, ReportError, RestartLivePullToPushRequest, RetResponse,
-    StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskStore,
+    StopLivePullToPushRequest, StreamReport, TaskEvent, TaskIdResponse, TaskRef, TaskStore,
     UpdateLivePullToPushRequest,
 };
 
@@ -51,6 +51,29 @@ impl Engine {
             self.commit(account, Change::PullToPush(event), now, None)?;
         }
         Ok(())
+    }
+
+    /// Stop or Restart: the task the request names, changed by `plan`; answers with its id.
+    fn change_named_task(
+        &mut self,
+        account: &AccountId,
+        validate: impl FnOnce() -> Result<TaskRef, ApiError>,
+        now: DateTime<Utc>,
+        plan: fn(&TaskStore, TaskRef) -> Result<Option<TaskEvent>, ApiError>,
+    ) -> Result<TaskIdResponse, Rejection> {
+        self.run(
+            now,
+            |engine| {
+                let task = validate()?;
+                let task_id = task.task_id.clone();
+                engine.change_task(account, now, |store, _| plan(store, task))?;
+                Ok(task_id)
+            },
+            |task_id, request_id| TaskIdResponse {
+                request_id,
+                task_id,
+            },
+        )
     }
 
     /// CreateLivePullToPush: a new task, not started until its StartTime.
@@ -270,19 +293,7 @@ impl Engine {
         req: &StopLivePullToPushRequest,
         now: DateTime<Utc>,
     ) -> Result<TaskIdResponse, Rejection> {
-        self.run(
-            now,
-            |engine| {
-                let r = req.validate()?;
-                let task_id = r.task_id.clone();
-                engine.change_task(account, now, |store, _| store.plan_stop(r))?;
-                Ok(task_id)
-            },
-            |task_id, request_id| TaskIdResponse {
-                request_id,
-                task_id,
-            },
-        )
+        self.change_named_task(account, || req.validate(), now, TaskStore::plan_stop)
     }
 
     /// RestartLivePullToPush: a running, retrying or stopped task runs again with its latest
@@ -307,19 +318,7 @@ impl Engine {
         req: &RestartLivePullToPushRequest,
         now: DateTime<Utc>,
     ) -> Result<TaskIdResponse, Rejection> {
-        self.run(
-            now,
-            |engine| {
-                let r = req.validate()?;
-                let task_id = r.task_id.clone();
-                engine.change_task(account, now, |store, _| store.plan_restart(r))?;
-                Ok(task_id)
-            },
-            |task_id, request_id| TaskIdResponse {
-                request_id,
-                task_id,
-            },
-        )
+        self.change_named_task(account, || req.validate(), now, TaskStore::plan_restart)
     }
 
     /// Takes a report from the part of the embedder that really pulls and pushes: a stream
