@@ -21,9 +21,12 @@
 //! assert_eq!(body["Code"], "JobNotFound");
 //! ```
 //!
-//! Servers can skip the typed requests: [`Engine::handle_rpc`] takes the caller's account, the
-//! `Action` and the raw string parameters, and returns a [`Reply`] with the HTTP status and the
-//! exact JSON body, as in this handler (text, since the crate does no I/O itself):
+//! [`Request`] holds a request of any of the 16 operations, and [`Engine::execute`] runs it
+//! through the same method a typed caller calls. Servers can skip the typed requests:
+//! [`Engine::handle_rpc`] takes the caller's account, the `Action` and the raw string
+//! parameters, reads them into a `Request`, executes it, and returns a [`Reply`] with the HTTP
+//! status, the error code and the exact JSON body, as in this handler (text, since the crate
+//! does no I/O itself):
 //!
 //! ```text
 //! fn handle(engine: &Mutex<Engine>, request: &HttpRequest) -> HttpResponse {

@@ -69,3 +69,23 @@ impl Engine {
         self.state.first_timer().map(|t| t.at)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::{Config, Engine};
+
+    /// A timer that names no task (only a tampered state has one) is dropped, so that time
+    /// goes on past it; `invariants_hold` shows the state was broken.
+    #[test]
+    fn a_timer_of_no_task_is_dropped_and_time_goes_on() {
+        let mut engine = Engine::new(Config::default());
+        engine.state = serde_json::from_str(
+            r#"{"accounts":{},"jobs_created":0,"timers":[["2030-01-01T00:00:00Z","1001","gone"]]}"#,
+        )
+        .unwrap();
+        assert!(!engine.state().invariants_hold());
+        assert_eq!(engine.advance("2030-01-02T00:00:00Z".parse().unwrap()), 0);
+        assert_eq!(engine.next_deadline(), None);
+    }
+}
