@@ -373,6 +373,13 @@ mod tests {
     }
 
     #[test]
+    fn request_ids_are_found_by_their_text() {
+        let ids: std::collections::HashSet<RequestId> =
+            ["R-1", "R-2"].into_iter().map(RequestId::from).collect();
+        assert!(ids.contains("R-1") && ids.contains("R-2") && !ids.contains("R-3"));
+    }
+
+    #[test]
     fn ids_compare_and_order_by_text() {
         let a = JobId::try_from("a".repeat(100)).unwrap_or_else(|_| unreachable!());
         let b = JobId::try_from("b".repeat(100)).unwrap_or_else(|_| unreachable!());

@@ -277,6 +277,20 @@ mod tests {
     }
 
     #[test]
+    fn validate_gives_the_first_problem_or_none() {
+        let now = "2030-01-01T00:00:00Z".parse().unwrap_or_default();
+        let empty = Request::from(crate::edge::ListEdgeTranscodeJobRequest::default());
+        let first = empty.validate(now).err().map(|e| e.code());
+        assert_eq!(first, Some("MissingParameter"));
+        let valid = Request::from(crate::edge::ListEdgeTranscodeJobRequest {
+            cluster_id: Some("c1".into()),
+            ..Default::default()
+        });
+        assert_eq!(valid.validate(now), Ok(()));
+        assert!(valid.validate_all(now).is_empty());
+    }
+
+    #[test]
     fn every_action_reads_the_parameters_of_its_request() {
         let create = Action::CreateLivePullToPush.params();
         assert_eq!(create.len(), 14);
