@@ -377,4 +377,34 @@ mod tests {
         assert!(engine.drain_events().is_empty());
         assert_eq!(engine.events.capacity(), 0);
     }
+
+    /// A replayed change names its job by cluster too: a job of another cluster is not it.
+    #[test]
+    fn a_replayed_change_to_a_job_in_another_cluster_does_not_apply() {
+        use crate::edge::EdgeEvent;
+        use crate::event::Change;
+        let mut engine = Engine::new(Config::default());
+        let account = "1001".try_into().unwrap();
+        let now = "2030-01-01T00:00:00Z".parse().unwrap();
+        let req = CreateEdgeTranscodeJobRequest {
+            cluster_id: Some("c1".into()),
+            name: Some("job".into()),
+            template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+            stream_input: Some("rtmp://in.example.com/live/a".into()),
+            stream_output: Some("rtmp://out.example.com/live/a".into()),
+        };
+        let job_id = engine
+            .create_edge_transcode_job(&account, &req, now)
+            .unwrap()
+            .job_id;
+        let mut log = engine.drain_events();
+        let mut start = log.first().unwrap().clone();
+        start.change = Change::Edge(EdgeEvent::JobStarted {
+            cluster_id: "c2".try_into().unwrap(),
+            job_id,
+        });
+        log.push(start);
+        let refused = Engine::replay(Config::default(), &log).unwrap_err();
+        assert_eq!((refused.index, refused.error.code()), (1, "JobNotFound"));
+    }
 }

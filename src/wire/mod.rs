@@ -260,3 +260,20 @@ fn written(rejection: &Rejection) -> (u16, Option<&'static str>, String) {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::{Config, Engine};
+
+    #[test]
+    fn a_reply_names_the_code_of_a_refusal_and_none_for_a_success() {
+        let mut engine = Engine::new(Config::default());
+        let now = "2030-01-01T00:00:00Z".parse().unwrap();
+        let refused = engine.handle_rpc("1001", "GetEdgeTranscodeJob", &[("ClusterId", "c1")], now);
+        assert_eq!(refused.code(), Some("MissingParameter"));
+        assert!(refused.body().contains(r#""Code":"MissingParameter""#));
+        let listed = engine.handle_rpc("1001", "ListEdgeTranscodeJob", &[("ClusterId", "c1")], now);
+        assert_eq!((listed.status(), listed.code()), (200, None));
+    }
+}
