@@ -198,10 +198,14 @@ fn template_choice(
 impl EdgeStore {
     /// The job and the id it is stored under; a job in another cluster is not found.
     pub(crate) fn job(&self, key: &JobRef) -> Result<(&JobId, &Job), ApiError> {
+        self.placed(key).map(|(id, placed)| (id, &placed.job))
+    }
+
+    /// The stored id and the placed job `key` names.
+    fn placed(&self, key: &JobRef) -> Result<(&JobId, &Placed), ApiError> {
         self.jobs_by_id
             .get_key_value(&key.job_id)
             .filter(|(_, placed)| placed.is_in(&key.cluster_id))
-            .map(|(id, placed)| (id, &placed.job))
             .ok_or_else(|| key.not_found())
     }
 
@@ -253,16 +257,12 @@ impl EdgeStore {
     /// The job `key` names as the store holds its ids: an event names a job by these, so
     /// that it shares the stored text.
     fn stored(&self, key: &JobRef) -> Result<(JobRef, &Job), ApiError> {
-        match self.jobs_by_id.get_key_value(&key.job_id) {
-            Some((id, placed)) if placed.is_in(&key.cluster_id) => Ok((
-                JobRef {
-                    cluster_id: placed.cluster.clone(),
-                    job_id: id.clone(),
-                },
-                &placed.job,
-            )),
-            _ => Err(key.not_found()),
-        }
+        let (id, placed) = self.placed(key)?;
+        let stored = JobRef {
+            cluster_id: placed.cluster.clone(),
+            job_id: id.clone(),
+        };
+        Ok((stored, &placed.job))
     }
 
     /// Plans UpdateEdgeTranscodeJob: the job's state, then the template.
