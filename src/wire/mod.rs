@@ -271,7 +271,11 @@ impl Engine {
         let format = Format::requested(call.params, call.default_format);
         let (status, code, format, body) = match self.rpc(&call) {
             Ok(response) => {
-                let root = format!("{}Response", response.action());
+                // Only XML has a root element to name.
+                let root = match format {
+                    Format::Xml => format!("{}Response", response.action()),
+                    Format::Json => String::new(),
+                };
                 match format.write(&root, &response) {
                     Ok(body) => (200, None, format, body),
                     Err(e) => written(
