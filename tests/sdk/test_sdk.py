@@ -557,11 +557,17 @@ def test_an_unknown_key_is_refused(emulator):
 
 
 def test_unknown_action_is_answered_before_the_signature(emulator):
-    url = f"http://{emulator.endpoint}/?Action=NoSuchAction&Version=2016-11-01&Signature=bogus&Format=JSON"
+    url = f"http://{emulator.endpoint}/?Action=NoSuchAction&Version=2016-11-01&Signature=bogus"
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(url + "&Format=JSON", timeout=10)
+    assert caught.value.code == 404
+    assert json.loads(caught.value.read())["Code"] == "InvalidAction.NotFound"
+    # A V1 request without `Format` is answered in XML, as Live's common parameters say.
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(url, timeout=10)
     assert caught.value.code == 404
-    assert json.loads(caught.value.read())["Code"] == "InvalidAction.NotFound"
+    assert caught.value.headers["Content-Type"] == "text/xml;charset=utf-8"
+    assert "<Code>InvalidAction.NotFound</Code>" in caught.value.read().decode()
 
 
 def test_state_survives_a_restart(tmp_path):
