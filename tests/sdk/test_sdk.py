@@ -12,20 +12,16 @@ import json
 import time
 import urllib.error
 import urllib.request
-import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from alibabacloud_live20161101 import models as live
 from alibabacloud_tea_openapi import models as open_api_models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
 from darabonba.runtime import RuntimeOptions
-from live_emulator import KEY_A, KEY_B, at_a_fresh_real_second, running_emulator, stop
+from live_emulator import (KEY_A, KEY_B, TEMPLATE, TEMPLATE_1080P, at_a_fresh_real_second, running_emulator,
+                           stop, utc, xml_document)
 
-TEMPLATE = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"
-TEMPLATE_1080P = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02"
 SIGNATURES = pytest.mark.parametrize("v1", [False, True], ids=["v3-signature", "v1-signature"])
-XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def refused(call, code, status):
@@ -51,7 +47,7 @@ def rpc(client, action, params, method="POST", fmt=None, headers=None):
     else:
         body = dict(params)
     request = open_api_models.OpenApiRequest(query=query, body=body, headers=headers)
-    params = open_api_models.Params(
+    operation = open_api_models.Params(
         action=action,
         version="2016-11-01",
         protocol="HTTP",
@@ -62,28 +58,12 @@ def rpc(client, action, params, method="POST", fmt=None, headers=None):
         req_body_type="formData",
         body_type="string" if fmt else "json",
     )
-    return client.call_api(params, request, RuntimeOptions())
+    return client.call_api(operation, request, RuntimeOptions())
 
 
 def xml_reply(reply, root):
-    """The XML body of `reply`, checked for its content type, prolog and root element."""
-    assert reply["headers"]["content-type"] == "text/xml;charset=utf-8", reply["headers"]
-    assert reply["body"].startswith(XML_PROLOG), reply["body"]
-    document = ET.fromstring(reply["body"].encode("utf-8"))
-    assert document.tag == root, reply["body"]
-    assert document.findtext("RequestId"), reply["body"]
-    return document
-
-
-def utc(text):
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-
-
-def window(emulator, start_in, length):
-    """StartTime and EndTime, `start_in` seconds after the manual clock's now, `length` apart."""
-    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
-    start = utc(emulator.now) + timedelta(seconds=start_in)
-    return fmt(start), fmt(start + timedelta(seconds=length))
+    """The XML document of an `rpc` reply asked for in XML (see xml_document)."""
+    return xml_document(reply["headers"]["content-type"], reply["body"], root)
 
 
 def create_job(client, cluster, name="news"):
@@ -100,7 +80,7 @@ def create_job(client, cluster, name="news"):
 
 def create_task(client, emulator, dst="rtmp://push.example.com/live/a", start_in=3600, length=7200,
                 callback_url=None, source_type="url", retry_count=None):
-    start, end = window(emulator, start_in, length)
+    start, end = emulator.window(start_in, length)
     request = live.CreateLivePullToPushRequest(
         region="cn-shanghai",
         task_name="replay",
@@ -342,7 +322,7 @@ def test_all_sixteen_operations(emulator, method, v1):
     assert set(call("DeleteEdgeTranscodeJob", **job_ref)) == {"RequestId"}
     refused(lambda: call("GetEdgeTranscodeJob", **job_ref), "JobNotFound", 404)
 
-    start, end = window(emulator, 60, 3600)
+    start, end = emulator.window(60, 3600)
     created = call("CreateLivePullToPush", Region="cn-beijing", TaskName=name, StartTime=start,
                    EndTime=end, SourceType="url", DstUrl=f"rtmp://push.example.com/live/{name}",
                    SourceUrls='["https://cdn.example.com/a.mp4"]')
@@ -395,7 +375,7 @@ def test_refusals_under_both_signatures(emulator, v1):
             "CodeTaskHasStopped", 400)
     refused(lambda: client.create_live_pull_to_push(live.CreateLivePullToPushRequest(
         region="cn-shanghai", source_type="url", source_urls=["https://cdn.example.com/a.mp4"],
-        start_time=emulator.now, end_time=window(emulator, 60, 60)[1])),
+        start_time=emulator.now, end_time=emulator.window(60, 60)[1])),
         "MissingParameter", 400)
 
 
@@ -485,7 +465,7 @@ def test_v1_takes_its_action_from_the_signed_parameter(emulator):
 def test_each_pull_to_push_operation_has_its_own_limit(throttled_emulator):
     """Seven operations, two calls each, in one real second: 14 calls, all answered."""
     client = throttled_emulator.client()
-    start, end = window(throttled_emulator, 3600, 3600)
+    start, end = throttled_emulator.window(3600, 3600)
 
     def create(stream):
         return client.create_live_pull_to_push(live.CreateLivePullToPushRequest(

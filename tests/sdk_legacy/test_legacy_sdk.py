@@ -12,19 +12,15 @@ import json
 import time
 import urllib.error
 import urllib.request
-import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.auth.composer import rpc_signature_composer
 from aliyunsdkcore.request import CommonRequest
-from live_emulator import KEY_A, KEY_B, TIMEOUT, at_a_fresh_real_second
+from live_emulator import (KEY_A, KEY_B, TEMPLATE, TEMPLATE_1080P, TIMEOUT, at_a_fresh_real_second, utc,
+                           xml_document)
 
-TEMPLATE = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"
-TEMPLATE_1080P = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02"
 URLS = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/b.flv"]
-XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def op(action, **params):
@@ -47,27 +43,11 @@ def refused(call, code, status):
 
 
 def xml_body(reply, status, root):
-    """The XML document of a `raw` reply, checked for status, content type, prolog and root."""
+    """The XML document of a `(status, headers, body)` reply, checked for its status (and as
+    xml_document checks)."""
     got_status, headers, body = reply
-    text = body.decode("utf-8")
-    assert got_status == status, text
-    assert headers["Content-Type"] == "text/xml;charset=utf-8", headers
-    assert text.startswith(XML_PROLOG), text
-    document = ET.fromstring(body)
-    assert document.tag == root, text
-    assert document.findtext("RequestId"), text
-    return document
-
-
-def utc(text):
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-
-
-def window(emulator, start_in, length):
-    """StartTime and EndTime, `start_in` seconds after the manual clock's now, `length` apart."""
-    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
-    start = utc(emulator.now) + timedelta(seconds=start_in)
-    return fmt(start), fmt(start + timedelta(seconds=length))
+    assert got_status == status, body
+    return xml_document(headers["Content-Type"], body, root)
 
 
 def create_job(client, cluster, name="news"):
@@ -77,7 +57,7 @@ def create_job(client, cluster, name="news"):
 
 
 def create_task(client, emulator, stream, start_in=3600, length=7200, callback_url=None):
-    start, end = window(emulator, start_in, length)
+    start, end = emulator.window(start_in, length)
     params = dict(Region="cn-shanghai", TaskName=stream, StartTime=start, EndTime=end, SourceType="url",
                   SourceUrls=URLS, DstUrl=f"rtmp://push.example.com/live/{stream}")
     if callback_url:
@@ -120,7 +100,7 @@ def test_all_sixteen_operations(emulator, method):
     assert set(call("DeleteEdgeTranscodeJob", **job_ref)) == {"RequestId"}
     refused(lambda: call("GetEdgeTranscodeJob", **job_ref), "JobNotFound", 404)
 
-    start, end = window(emulator, 60, 3600)
+    start, end = emulator.window(60, 3600)
     created = call("CreateLivePullToPush", Region="cn-beijing", TaskName=name, StartTime=start, EndTime=end,
                    SourceType="url", SourceUrls=URLS[:1], DstUrl=f"rtmp://push.example.com/live/{name}")
     assert (created["RetCode"], created["Description"]) == (0, "OK")
@@ -345,7 +325,7 @@ def test_v1_takes_its_action_from_the_signed_parameter(emulator):
 def test_each_pull_to_push_operation_has_its_own_limit(throttled_emulator):
     """Seven operations, two calls each, in one real second: 14 calls, all answered."""
     client = throttled_emulator.client()
-    start, end = window(throttled_emulator, 3600, 3600)
+    start, end = throttled_emulator.window(3600, 3600)
     second = at_a_fresh_real_second()
     tasks = [
         client.call(op("CreateLivePullToPush", Region="cn-shanghai", StartTime=start, EndTime=end, SourceType="url",

@@ -22,6 +22,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -33,6 +35,11 @@ KEY_A = ("LTAIsdkSuiteKeyA", "secret-of-account-a")
 KEY_B = ("LTAIsdkSuiteKeyB", "secret-of-account-b")
 # Every HTTP call of the suites gives up after this many seconds.
 TIMEOUT = 10
+# Two templates of the emulator's default catalogue: common-h264-720p and its 1080p sibling.
+TEMPLATE = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"
+TEMPLATE_1080P = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def free_port():
@@ -103,6 +110,29 @@ class Emulator:
 
     def fault(self, task_id, kind):
         return self.control(f"/_emulator/fault?TaskId={task_id}&Kind={kind}")
+
+    def window(self, start_in, length):
+        """StartTime and EndTime, `start_in` seconds after the manual clock's now and `length`
+        seconds apart."""
+        start = utc(self.now) + timedelta(seconds=start_in)
+        return start.strftime(TIME_FORMAT), (start + timedelta(seconds=length)).strftime(TIME_FORMAT)
+
+
+def utc(text):
+    """A time of the API (`yyyy-MM-ddTHH:mm:ssZ`) as a datetime."""
+    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def xml_document(content_type, body, root):
+    """The XML document of a reply, checked for its Content-Type, its declaration, its root
+    element `root` and a RequestId. `body` as received, text or bytes."""
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    assert content_type == "text/xml;charset=utf-8", (content_type, text)
+    assert text.startswith(XML_DECLARATION), text
+    document = ET.fromstring(text.encode("utf-8"))
+    assert document.tag == root, text
+    assert document.findtext("RequestId"), text
+    return document
 
 
 @contextlib.contextmanager
