@@ -47,7 +47,7 @@ use live_lifecycle::pull_to_push::{Callback, ReportError, StreamReport};
 use live_lifecycle::time::{format_utc, parse_utc};
 use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Format, RpcCall, Snapshot, Throttle};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 /// The seed of the request ids of calls refused at the gateway (a bad signature, say).
@@ -563,6 +563,9 @@ async fn main() -> std::io::Result<()> {
     let listener = TcpListener::bind(o.listen).await?;
     eprintln!("listening on http://{}", listener.local_addr()?);
     let mut connections = JoinSet::new();
+    // Told to every connection at shutdown: an idle keep-alive connection closes at once, one
+    // with a request in flight after its reply.
+    let (stopping, stop) = watch::channel(false);
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
@@ -570,6 +573,7 @@ async fn main() -> std::io::Result<()> {
             accepted = listener.accept() => {
                 let Ok((stream, _peer)) = accepted else { continue };
                 let shared = shared.clone();
+                let mut stop = stop.clone();
                 connections.spawn(async move {
                     let service = service_fn(move |request: Request<Incoming>| {
                         let shared = shared.clone();
@@ -593,11 +597,18 @@ async fn main() -> std::io::Result<()> {
                             Ok::<_, Infallible>(handled.response)
                         }
                     });
-                    let _ = http1::Builder::new()
+                    let connection = http1::Builder::new()
                         .timer(TokioTimer::new())
                         .header_read_timeout(REQUEST_TIMEOUT)
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                        .serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(connection);
+                    tokio::select! {
+                        _ = connection.as_mut() => {}
+                        _ = stop.changed() => {
+                            connection.as_mut().graceful_shutdown();
+                            let _ = connection.await;
+                        }
+                    }
                 });
             }
             () = &mut shutdown => break,
@@ -605,6 +616,7 @@ async fn main() -> std::io::Result<()> {
     }
     eprintln!("shutting down");
     drop(listener);
+    let _ = stopping.send(true);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
         while connections.join_next().await.is_some() {}
     })

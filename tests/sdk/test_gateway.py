@@ -88,3 +88,22 @@ def test_a_v1_request_is_answered_in_xml_unless_it_asks_for_json(emulator):
     assert (status, content_type) == (400, "text/xml;charset=utf-8")
     assert body.startswith('<?xml version="1.0" encoding="UTF-8"?><Error><RequestId>')
     assert "<Code>MissingParameter</Code>" in body
+
+
+def test_shutdown_does_not_wait_for_an_idle_keep_alive_connection():
+    """SIGTERM closes idle connections at once: the 5 s grace is for requests in flight."""
+    import http.client
+    import time
+
+    from live_emulator import running_emulator, stop
+
+    with running_emulator(None) as emulator:
+        connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+        connection.request("GET", "/?Action=NoSuchAction&Format=JSON")
+        reply = connection.getresponse()
+        reply.read()
+        assert reply.status == 404 and not reply.will_close
+        started = time.monotonic()
+        assert stop(emulator.process) == 0
+        assert time.monotonic() - started < 3
+        connection.close()
