@@ -233,5 +233,5 @@ function assertSameFields(xml, json, where = 'body') {
 }
 
 module.exports = {
-  CALL_TIMEOUT, KEY_A, KEY_B, START, assertSameFields, sleep, useEmulator,
+  CALL_TIMEOUT, KEY_A, KEY_B, assertSameFields, sleep, useEmulator,
 };

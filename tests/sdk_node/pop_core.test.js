@@ -25,7 +25,7 @@ const RPCClient = require('@alicloud/pop-core');
 
 const { CALL_TIMEOUT, KEY_A, useEmulator } = require('./emulator');
 const {
-  assertXmlError, assertXmlReply, createJob, defineScenarios, refused, taskQuery, unique, xmlCases,
+  assertXmlBody, createJob, defineScenarios, refused, taskQuery, unique, xmlCases,
 } = require('./scenarios');
 
 // pop-core's own copy of xml2js, the one its ROA client parses XML replies with.
@@ -127,15 +127,16 @@ for (const method of ['GET', 'POST']) {
     for (const [action, params] of cases.filter(([a]) => a !== 'DeleteLivePullToPush')) {
       const json = await driver.call(action, params);
       const text = await unreadable(driver.call(action, { ...params, Format: 'XML' }));
-      assertXmlReply(text, json, action, parseXml);
+      assertXmlBody(text, `${action}Response`, json, parseXml);
     }
     const [action, params] = cases.find(([a]) => a === 'DeleteLivePullToPush');
     // Any case of XML; the JSON of a Delete cannot be had after it, so it is written out.
-    const text = await unreadable(driver.call(action, { ...params, Format: 'xml' }));
-    assertXmlReply(text, { RequestId: '', RetCode: 0, Description: 'OK' }, action, parseXml);
+    const deleted = await unreadable(driver.call(action, { ...params, Format: 'xml' }));
+    assertXmlBody(deleted, `${action}Response`, { RetCode: 0, Description: 'OK' }, parseXml);
 
-    const missing = await unreadable(driver.call('GetEdgeTranscodeJob',
-      { ClusterId: 'c1', JobId: 'no-such-job', Format: 'XML' }));
-    assertXmlError(missing, 'JobNotFound', parseXml);
+    const missing = { ClusterId: 'c1', JobId: 'no-such-job' };
+    const { data: json } = await refused(driver, driver.call('GetEdgeTranscodeJob', missing), 'JobNotFound', 404);
+    const refusal = await unreadable(driver.call('GetEdgeTranscodeJob', { ...missing, Format: 'XML' }));
+    assertXmlBody(refusal, 'Error', json, parseXml);
   });
 }
