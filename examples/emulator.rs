@@ -13,10 +13,14 @@
 //!   `POST /_emulator/advance?Seconds=N` moves it; otherwise the real clock.
 //! - `--state FILE`: load a snapshot from `FILE` at start (if it exists) and write it there at
 //!   shutdown, atomically (a temporary file, then a rename).
+//! - `--throttle documented|off`: the documented rate limits (default: each operation 10 calls
+//!   a second per account for pull-to-push, 6,000 a minute for edge transcoding, counted on
+//!   the real clock even under `--manual-clock`), or none.
 //!
 //! Endpoints: `GET` or `POST /` for the API (parameters in the query and, for POST, a form
-//! body; the action and version from the `Action`/`Version` parameters or the `x-acs-action`/
-//! `x-acs-version` headers), `POST /_emulator/advance?Seconds=N`, and
+//! body; the action and version from the `Action`/`Version` parameters or, for a V3 request
+//! only, the `x-acs-action`/`x-acs-version` headers; the reply in JSON or XML as `Format`
+//! asks, by default XML for V1 and JSON for V3), `POST /_emulator/advance?Seconds=N`, and
 //! `POST /_emulator/fault?TaskId=…&Kind=pull|push|recover|failed|file-ended`.
 //!
 //! The library does no I/O; everything that touches the network, the clock or the disk is
@@ -41,7 +45,7 @@ use live_lifecycle::auth::{self, Credential, NonceMemory};
 use live_lifecycle::ids::{AccountId, IdGenerator, IdKind, SeededIds, TaskId};
 use live_lifecycle::pull_to_push::{Callback, ReportError, StreamReport};
 use live_lifecycle::time::{format_utc, parse_utc};
-use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Snapshot};
+use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Format, RpcCall, Snapshot, Throttle};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -122,12 +126,13 @@ struct Options {
     keys: Vec<(String, String)>,
     manual_clock: Option<DateTime<Utc>>,
     state: Option<PathBuf>,
+    config: Config,
 }
 
 fn usage(problem: &str) -> ! {
     eprintln!("emulator: {problem}");
     eprintln!(
-        "usage: emulator [--listen ADDR] [--access-key ID:SECRET]... [--manual-clock TIME] [--state FILE]"
+        "usage: emulator [--listen ADDR] [--access-key ID:SECRET]... [--manual-clock TIME] [--state FILE] [--throttle documented|off]"
     );
     std::process::exit(2)
 }
@@ -138,6 +143,7 @@ fn options() -> Options {
         keys: Vec::new(),
         manual_clock: None,
         state: None,
+        config: Config::default(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -166,6 +172,11 @@ fn options() -> Options {
                 )
             }
             "--state" => o.state = Some(PathBuf::from(value())),
+            "--throttle" => match value().as_str() {
+                "documented" => o.config.throttle = Throttle::default(),
+                "off" => o.config.throttle = Throttle::off(),
+                _ => usage("--throttle takes documented or off"),
+            },
             "--help" | "-h" => usage("help"),
             other => usage(&format!("unknown option {other}")),
         }
@@ -174,12 +185,17 @@ fn options() -> Options {
 }
 
 fn json_response(status: u16, body: String) -> Response<Body> {
+    reply(status, Format::Json, body)
+}
+
+/// A reply of `status` with `body` in `format`, under the format's content type.
+fn reply(status: u16, format: Format, body: String) -> Response<Body> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     response.headers_mut().insert(
         CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=utf-8"),
+        HeaderValue::from_static(format.content_type()),
     );
     response
 }
@@ -243,24 +259,38 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Handled {
 }
 
 /// One API call: the gateway's checks, the signature, then the engine.
+///
+/// The scheme decides where the action and version come from and the reply's default format:
+/// a V3 request may name them in the `x-acs-action`/`x-acs-version` headers, which its
+/// signature covers, and is answered in JSON; a V1 request signs its parameters only, so its
+/// `Action` and `Version` parameters are read and any such header is ignored, and it is
+/// answered in XML unless it asks for `Format=JSON`, as Live's common-parameters page says.
 fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> Handled {
+    let scheme = auth::Scheme::of(signed);
     let mut pairs: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let action = signed.header("x-acs-action").unwrap_or("").to_owned();
-    let version = signed.header("x-acs-version").unwrap_or("").to_owned();
+    let (action, version, default_format) = match scheme {
+        auth::Scheme::V3 => (
+            signed.header("x-acs-action").unwrap_or(""),
+            signed.header("x-acs-version").unwrap_or(""),
+            Format::Json,
+        ),
+        auth::Scheme::V1 => ("", "", Format::Xml),
+    };
     if !version.is_empty() && !pairs.iter().any(|(k, _)| *k == "Version") {
-        pairs.push(("Version", &version));
+        pairs.push(("Version", version));
     }
     let named = if action.is_empty() {
         param(params, "Action").unwrap_or("").to_owned()
     } else {
-        action.clone()
+        action.to_owned()
     };
     let version_ok = param(params, "Version")
-        .or((!version.is_empty()).then_some(version.as_str()))
+        .or((!version.is_empty()).then_some(version))
         .is_none_or(|v| v == API_VERSION);
+    let format = Format::requested(&pairs, default_format);
     let mut emulator = shared.lock();
     let now = emulator.now();
     // The gateway looks the API up before it checks the signature: an unknown action or
@@ -276,30 +306,28 @@ fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> 
             Ok(verified) => verified.account.as_str().to_owned(),
             Err(error) => {
                 let request_id = emulator.refusal_id();
+                let (format, body) = error.body(&request_id, "live.aliyuncs.com", format);
                 return Handled {
                     code: error.code().to_owned(),
-                    response: json_response(
-                        error.http_status(),
-                        error.body_json(&request_id, "live.aliyuncs.com"),
-                    ),
+                    response: reply(error.http_status(), format, body),
                     action: named,
                     account: String::new(),
                 };
             }
         }
     };
-    let reply = emulator.engine.handle_rpc(
-        if account.is_empty() { "-" } else { &account },
-        &action,
-        &pairs,
-        now,
-    );
+    let account_or_none = if account.is_empty() { "-" } else { &account };
+    // The rate limits count real calls: the real clock, whatever the lifecycle runs on.
+    let call = RpcCall::new(account_or_none, action, &pairs, now)
+        .arrived_at(Utc::now())
+        .default_format(default_format);
+    let answer = emulator.engine.handle(call);
     shared.ship_callbacks(&mut emulator);
     Handled {
-        response: json_response(reply.status(), reply.body().to_owned()),
+        response: reply(answer.status(), answer.format(), answer.body().to_owned()),
         action: named,
         account,
-        code: reply.code().unwrap_or_default().to_owned(),
+        code: answer.code().unwrap_or_default().to_owned(),
     }
 }
 
@@ -474,8 +502,7 @@ async fn shutdown_signal() {
     }
 }
 
-fn load_engine(state: Option<&PathBuf>) -> Engine {
-    let config = Config::default();
+fn load_engine(state: Option<&PathBuf>, config: Config) -> Engine {
     let Some(path) = state.filter(|p| p.exists()) else {
         return Engine::new(config);
     };
@@ -522,7 +549,7 @@ async fn main() -> std::io::Result<()> {
     let (sender, receiver) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
         emulator: Mutex::new(Emulator {
-            engine: load_engine(o.state.as_ref()),
+            engine: load_engine(o.state.as_ref(), o.config.clone()),
             clock,
             keys: credentials,
             nonces: NonceMemory::new(),

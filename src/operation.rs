@@ -174,6 +174,27 @@ macro_rules! operations {
             $($(#[$doc])* $name($response),)+
         }
 
+        impl Response {
+            /// The wire name of the action this answers, as in [`ACTIONS`].
+            ///
+            /// ```
+            /// use live_lifecycle::{Config, Engine, Request};
+            /// let mut engine = Engine::new(Config::default());
+            /// let request = Request::from(live_lifecycle::edge::ListEdgeTranscodeTemplateRequest {
+            ///     cluster_id: Some("c1".into()),
+            ///     ..Default::default()
+            /// });
+            /// let now = "2030-01-01T00:00:00Z".parse().unwrap();
+            /// let response = engine.execute(&"1001".try_into().unwrap(), &request, now).unwrap();
+            /// assert_eq!(response.action(), "ListEdgeTranscodeTemplate");
+            /// ```
+            pub fn action(&self) -> &'static str {
+                match self {
+                    $(Self::$name(_) => stringify!($name),)+
+                }
+            }
+        }
+
         impl Engine {
             /// Runs any request through its operation's method (the same one a typed caller
             /// calls), as `account` at `now`.

@@ -1,16 +1,21 @@
-//! The per-account rate limits of the RPC wire: a pure model fed by `now`.
+//! The per-account, per-operation rate limits of the RPC wire: a pure model fed the instant
+//! each call arrived.
 //!
-//! Each account has one counter per API family and fixed windows aligned on the Unix epoch
-//! (a one-minute window runs from second 0 to second 59 of each minute). A call is counted
-//! in the window its `now` falls in; once a window holds `calls` calls, the next call in it
-//! is refused with `Throttling.User` and is not counted. Fixed windows are what the docs'
-//! "N calls per second/minute" says, cost one map entry per account and family, and make the
-//! limit exact to test.
+//! Every operation's page sets its own limit ("You can call this operation up to 10 times per
+//! second per account"; edge: "6,000 calls per minute per user"), so each account has one
+//! counter per operation, at its family's rate, in fixed windows aligned on the Unix epoch (a
+//! one-minute window runs from second 0 to second 59 of each minute). A call is counted in
+//! the window its arrival instant falls in; once a window holds `calls` calls, the next call
+//! of that operation in it is refused with `Throttling.User` and is not counted. The instant
+//! is the real time the call arrived ([`RpcCall::arrived_at`](crate::RpcCall::arrived_at)),
+//! which an embedder running the lifecycle on a manual clock keeps apart from `now`. Fixed
+//! windows are what "N calls per second/minute" says, and make the limit exact to test.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Map;
+use crate::operation::Action;
 
 /// How many calls one account may make per window.
 ///
@@ -27,7 +32,8 @@ pub struct Rate {
     pub per_secs: u32,
 }
 
-/// The rate limits of each family; `None` switches a family's limit off.
+/// The rate limit of each operation of a family (each operation counts on its own); `None`
+/// switches a family's limits off.
 ///
 /// ```
 /// use live_lifecycle::{Rate, Throttle};
@@ -37,9 +43,9 @@ pub struct Rate {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Throttle {
-    /// The edge transcoding family: 6,000 calls a minute per account, as documented.
+    /// Each edge transcoding operation: 6,000 calls a minute per account, as documented.
     pub edge: Option<Rate>,
-    /// The pull-to-push family: 10 calls a second per account, as documented.
+    /// Each pull-to-push operation: 10 calls a second per account, as documented.
     pub pull_to_push: Option<Rate>,
 }
 
@@ -72,19 +78,26 @@ impl Throttle {
     }
 }
 
-/// The two API families, each with its own limit.
+/// The two API families, each with its own rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Family {
     Edge,
     PullToPush,
 }
 
-/// The counters: per account and family, the current window and the calls counted in it.
-/// Keyed by account alone, so a known caller is found by the text of its id, without
+/// The counters: per account and operation, the current window and the calls counted in it.
+/// Keyed by account first, so a known caller is found by the text of its id, without
 /// building one.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Counters {
-    windows: Map<Box<str>, [(i64, u32); 2]>,
+    windows: Map<Box<str>, Map<Action, Window>>,
+}
+
+/// A window (its index since the epoch) and the calls counted in it.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    index: i64,
+    calls: u32,
 }
 
 impl Counters {
@@ -93,39 +106,33 @@ impl Counters {
         &mut self,
         limits: &Throttle,
         account: &str,
-        family: Family,
-        now: DateTime<Utc>,
+        action: Action,
+        arrived: DateTime<Utc>,
     ) -> bool {
-        let rate = match family {
+        let rate = match action.family() {
             Family::Edge => limits.edge,
             Family::PullToPush => limits.pull_to_push,
         };
         let Some(rate) = rate else {
             return true;
         };
-        let window = now.timestamp().div_euclid(i64::from(rate.per_secs.max(1)));
+        let index = arrived
+            .timestamp()
+            .div_euclid(i64::from(rate.per_secs.max(1)));
         let windows = match self.windows.get_mut(account) {
             Some(windows) => windows,
-            None => self
-                .windows
-                .entry(account.into())
-                // No window yet for either family (their windows differ in length).
-                .or_insert([(i64::MIN, 0); 2]),
+            None => self.windows.entry(account.into()).or_default(),
         };
-        let [edge, pull_to_push] = windows;
-        let entry = match family {
-            Family::Edge => edge,
-            Family::PullToPush => pull_to_push,
-        };
+        let window = windows.entry(action).or_insert(Window { index, calls: 0 });
         // Only a later window starts a new count: a call stamped earlier (a clock that went
         // back) counts in the current window rather than reopening it.
-        if window > entry.0 {
-            *entry = (window, 0);
+        if index > window.index {
+            *window = Window { index, calls: 0 };
         }
-        if entry.1 >= rate.calls {
+        if window.calls >= rate.calls {
             return false;
         }
-        entry.1 += 1;
+        window.calls += 1;
         true
     }
 }
@@ -134,6 +141,10 @@ impl Counters {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn at(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(s, 0).unwrap()
+    }
 
     #[test]
     fn a_full_window_refuses_until_the_next_one() {
@@ -145,12 +156,37 @@ mod tests {
             }),
         };
         let mut c = Counters::default();
-        let a = "1";
-        let t = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
-        assert!(c.admit(&limits, a, Family::PullToPush, t(100)));
-        assert!(c.admit(&limits, a, Family::PullToPush, t(105)));
-        assert!(!c.admit(&limits, a, Family::PullToPush, t(109)));
-        assert!(c.admit(&limits, a, Family::Edge, t(109)), "edge is off");
-        assert!(c.admit(&limits, a, Family::PullToPush, t(110)));
+        let (a, op) = ("1", Action::DescribeLivePullToPush);
+        assert!(c.admit(&limits, a, op, at(100)));
+        assert!(c.admit(&limits, a, op, at(105)));
+        assert!(!c.admit(&limits, a, op, at(109)));
+        assert!(
+            c.admit(&limits, a, Action::GetEdgeTranscodeJob, at(109)),
+            "edge is off"
+        );
+        assert!(c.admit(&limits, a, op, at(110)));
+    }
+
+    #[test]
+    fn each_operation_and_each_account_counts_on_its_own() {
+        let limits = Throttle::default();
+        let mut c = Counters::default();
+        let pull_to_push = [
+            Action::CreateLivePullToPush,
+            Action::UpdateLivePullToPush,
+            Action::DeleteLivePullToPush,
+            Action::DescribeLivePullToPush,
+            Action::DescribeLivePullToPushList,
+            Action::StopLivePullToPush,
+            Action::RestartLivePullToPush,
+        ];
+        // Ten calls of each of the seven in one second: 70 calls, all admitted.
+        for op in pull_to_push {
+            for _ in 0..10 {
+                assert!(c.admit(&limits, "1", op, at(7)), "{op:?}");
+            }
+        }
+        assert!(!c.admit(&limits, "1", Action::StopLivePullToPush, at(7)));
+        assert!(c.admit(&limits, "2", Action::StopLivePullToPush, at(7)));
     }
 }

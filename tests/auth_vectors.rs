@@ -906,7 +906,12 @@ fn errors_render_the_gateway_body() {
     )
     .unwrap_err();
     let body: Value = serde_json::from_str(
-        &err.body_json("5D1F6A2B-0000-4000-8000-000000000001", "live.aliyuncs.com"),
+        &err.body(
+            "5D1F6A2B-0000-4000-8000-000000000001",
+            "live.aliyuncs.com",
+            live_lifecycle::Format::Json,
+        )
+        .1,
     )
     .unwrap();
     assert_eq!(body["RequestId"], "5D1F6A2B-0000-4000-8000-000000000001");

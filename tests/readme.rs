@@ -42,6 +42,7 @@ const ERROR_RS: &str = include_str!("../src/error.rs");
 const TOUR: &str = include_str!("../examples/tour.rs");
 const PERFORMANCE: &str = include_str!("../docs/performance.md");
 const TESTING: &str = include_str!("../docs/testing.md");
+const FIDELITY: &str = include_str!("../docs/fidelity.md");
 const BENCH: &str = include_str!("../benches/lifecycle.rs");
 const FUZZ_REGRESSIONS: &str = include_str!("fuzz_regressions.rs");
 const GITIGNORE: &str = include_str!("../.gitignore");
@@ -51,6 +52,7 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("README.md", README),
     ("docs/performance.md", PERFORMANCE),
     ("docs/testing.md", TESTING),
+    ("docs/fidelity.md", FIDELITY),
 ];
 
 // ---- markdown helpers -------------------------------------------------------------------

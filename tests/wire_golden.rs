@@ -56,7 +56,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
 use live_lifecycle::pull_to_push::TaskEvent;
-use live_lifecycle::{ACTIONS, Change, Config, Engine, Reply};
+use live_lifecycle::{ACTIONS, Change, Config, Engine, Format, Reply, RpcCall};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -729,5 +729,188 @@ fn the_fixture_requests_look_like_the_sdks() {
                 );
             }
         }
+    }
+}
+
+// ---- XML ----------------------------------------------------------------------------------------
+
+/// An engine whose first task id and request ids are fixed by the seeded generator, and the
+/// parameters of a task with two source URLs and a callback URL that needs escaping.
+fn xml_engine() -> (Engine, DateTime<Utc>, String) {
+    let mut engine = Engine::with_id_generator(Config::default(), Box::new(SeededIds::new(0)));
+    let now: DateTime<Utc> = "2030-01-01T09:00:00Z".parse().unwrap();
+    let created = engine.handle_rpc(
+        "1001",
+        "CreateLivePullToPush",
+        &[
+            ("Region", "cn-shanghai"),
+            ("TaskName", "news"),
+            ("StartTime", "2030-01-01T10:00:00Z"),
+            ("EndTime", "2030-01-01T12:00:00Z"),
+            ("SourceType", "url"),
+            (
+                "SourceUrls",
+                r#"["https://cdn.example.com/a.mp4","https://cdn.example.com/b.mp4"]"#,
+            ),
+            ("DstUrl", "rtmp://push.example.com/live/a"),
+            ("CallbackUrl", "https://hooks.example.com/cb?a=1&b=2"),
+        ],
+        now,
+    );
+    assert_eq!(created.status(), 200, "{}", created.body());
+    let body: Value = serde_json::from_str(created.body()).unwrap();
+    (engine, now, body["TaskId"].as_str().unwrap().to_owned())
+}
+
+/// The body with its request id replaced by `{{RequestId}}`.
+fn without_request_id(reply: &Reply) -> String {
+    let body = reply.body();
+    let id = body
+        .split("<RequestId>")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a RequestId element");
+    body.replace(id, "{{RequestId}}")
+}
+
+#[test]
+fn format_xml_answers_in_xml_from_the_same_fields() {
+    let (mut engine, now, task_id) = xml_engine();
+    // `Format` in any case; flat arrays repeat their element, nested objects nest.
+    let list = engine.handle_rpc(
+        "1001",
+        "DescribeLivePullToPushList",
+        &[("Region", "cn-shanghai"), ("Format", "xMl")],
+        now,
+    );
+    assert_eq!(list.status(), 200);
+    assert_eq!(list.format(), Format::Xml);
+    let expected = concat!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+        "<DescribeLivePullToPushListResponse><RequestId>{{RequestId}}</RequestId>",
+        "<Total>1</Total><PageNumber>1</PageNumber><PageSize>10</PageSize>",
+        "<TaskList><TaskId>TASK</TaskId><TaskStatus>0</TaskStatus>",
+        "<CurrentOffset>0</CurrentOffset><CurrentFileIndex>0</CurrentFileIndex>",
+        "<TaskInfo><TaskId>TASK</TaskId><TaskName>news</TaskName>",
+        "<StartTime>2030-01-01T10:00:00Z</StartTime><EndTime>2030-01-01T12:00:00Z</EndTime>",
+        "<SourceType>url</SourceType>",
+        "<SourceUrls>https://cdn.example.com/a.mp4</SourceUrls>",
+        "<SourceUrls>https://cdn.example.com/b.mp4</SourceUrls>",
+        "<DstUrl>rtmp://push.example.com/live/a</DstUrl>",
+        "<CallbackURL>https://hooks.example.com/cb?a=1&amp;b=2</CallbackURL>",
+        "<RepeatNumber>0</RepeatNumber><Offset>0</Offset><FileIndex>0</FileIndex>",
+        "<RetryCount>3</RetryCount><RetryInterval>60</RetryInterval></TaskInfo></TaskList>",
+        "</DescribeLivePullToPushListResponse>",
+    )
+    .replace("TASK", &task_id);
+    assert_eq!(without_request_id(&list), expected);
+    // The JSON reply of the same call has the same fields in the same order.
+    let json_list = engine.handle_rpc(
+        "1001",
+        "DescribeLivePullToPushList",
+        &[("Region", "cn-shanghai"), ("Format", "JSON")],
+        now,
+    );
+    assert_eq!(json_list.format(), Format::Json);
+    let value: Value = serde_json::from_str(json_list.body()).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut in_xml: Vec<&str> = keys.clone();
+    in_xml.sort_by_key(|k| list.body().find(&format!("<{k}>")).unwrap());
+    assert_eq!(keys.len(), 5);
+    assert_eq!(in_xml.len(), keys.len());
+    // An object-wrapped list nests: `JobList.Job` is `<JobList><Job>…</Job></JobList>`.
+    let jobs = engine.handle_rpc(
+        "1001",
+        "ListEdgeTranscodeTemplate",
+        &[("ClusterId", "c1"), ("Type", "nbhd-2"), ("Format", "xml")],
+        now,
+    );
+    let body = jobs.body();
+    assert!(body.contains("<TemplateList><Template><Bitrate>"), "{body}");
+    assert_eq!(body.matches("<Template>").count(), 2, "{body}");
+    assert!(body.ends_with("</Template></TemplateList><TotalCount>2</TotalCount></ListEdgeTranscodeTemplateResponse>"), "{body}");
+}
+
+#[test]
+fn refusals_in_xml_are_an_error_element_with_the_same_status() {
+    let (mut engine, now, _) = xml_engine();
+    let missing = engine.handle_rpc(
+        "1001",
+        "GetEdgeTranscodeJob",
+        &[("ClusterId", "c1"), ("JobId", "nope"), ("Format", "XML")],
+        now,
+    );
+    assert_eq!(
+        (missing.status(), missing.code()),
+        (404, Some("JobNotFound"))
+    );
+    assert_eq!(missing.format().content_type(), "text/xml;charset=utf-8");
+    let body = without_request_id(&missing);
+    assert!(
+        body.starts_with(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            "<Error><RequestId>{{RequestId}}</RequestId><HostId>live.aliyuncs.com</HostId>",
+            "<Code>JobNotFound</Code><Message>The job nope does not exist in cluster c1",
+        )),
+        "{body}"
+    );
+    assert!(body.ends_with(concat!(
+        "<Recommend>https://api.aliyun.com/troubleshoot?q=JobNotFound&amp;product=live",
+        "&amp;requestId={{RequestId}}</Recommend></Error>",
+    )));
+    // The gateway's refusals too.
+    let unknown = engine.handle_rpc("1001", "NoSuchAction", &[("Format", "xml")], now);
+    assert_eq!(unknown.status(), 404);
+    assert!(
+        unknown
+            .body()
+            .contains("<Code>InvalidAction.NotFound</Code>")
+    );
+}
+
+#[test]
+fn a_call_without_format_gets_the_default_its_scheme_has() {
+    let (mut engine, now, _) = xml_engine();
+    let params = [("ClusterId", "c1")];
+    // `handle_rpc`: JSON.
+    let plain = engine.handle_rpc("1001", "ListEdgeTranscodeJob", &params, now);
+    assert_eq!(plain.format(), Format::Json);
+    assert!(plain.body().starts_with('{'));
+    // A V1 call through `handle` with XML as its default.
+    let v1 = engine.handle(
+        RpcCall::new("1001", "ListEdgeTranscodeJob", &params, now).default_format(Format::Xml),
+    );
+    assert_eq!(v1.format(), Format::Xml);
+    // An empty list is an empty element.
+    let body = v1.body();
+    assert!(
+        body.contains("<ListEdgeTranscodeJobResponse><JobList/><RequestId>"),
+        "{body}"
+    );
+    assert!(
+        body.ends_with("<TotalCount>0</TotalCount></ListEdgeTranscodeJobResponse>"),
+        "{body}"
+    );
+    // `Format` wins over the default; a value naming neither format leaves the default.
+    for (given, expected) in [
+        ("json", Format::Json),
+        ("Json", Format::Json),
+        ("yaml", Format::Xml),
+        ("", Format::Xml),
+    ] {
+        let params = [("ClusterId", "c1"), ("Format", given)];
+        let reply = engine.handle(
+            RpcCall::new("1001", "ListEdgeTranscodeJob", &params, now).default_format(Format::Xml),
+        );
+        assert_eq!(
+            (reply.status(), reply.format()),
+            (200, expected),
+            "Format={given}"
+        );
     }
 }

@@ -19,7 +19,8 @@
 //!    engine and through `handle_rpc` with string parameters written by hand on another:
 //!    same status, same body byte for byte, same state, snapshot, events and callbacks.
 //! 3. Throttling: exact window counts, the window boundary, epoch alignment, a throttled
-//!    call changing nothing (not even time), accounts and families apart, gateway refusals
+//!    call changing nothing (not even time), accounts and operations apart, the rate counted
+//!    at the instant a call arrived rather than at `now`, gateway refusals
 //!    and throttled calls not counted, `Throttle::off()`, a family switched off, the
 //!    documented defaults (6,000 edge calls a minute, 10 pull-to-push calls a second), and a
 //!    fixed-window model as a property.
@@ -54,7 +55,7 @@ use live_lifecycle::pull_to_push::{
 };
 use live_lifecycle::{
     ACTIONS, API_VERSION, Access, Config, Engine, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES,
-    Rate, Rejection, Reply, Snapshot, Throttle,
+    Rate, Rejection, Reply, RpcCall, Snapshot, Throttle,
 };
 use proptest::prelude::*;
 use proptest::sample::{Index, select, subsequence};
@@ -1875,10 +1876,9 @@ fn p2p_window_admits_exactly_its_calls() {
         assert_ok(&p2p_call(&mut engine, "1001", at_ms(ms)));
     }
     assert_throttled(&mut engine, |e| p2p_call(e, "1001", at_ms(1_999)));
-    // Any action of the family counts against it, even ones the operation refuses.
-    assert_throttled(&mut engine, |e| {
-        e.handle_rpc("1001", "StopLivePullToPush", &[], at_ms(1_999))
-    });
+    // Another operation of the family has a counter of its own.
+    let stop = engine.handle_rpc("1001", "StopLivePullToPush", &[], at_ms(1_999));
+    assert_error(&stop, "MissingParameter", None);
     assert_ok(&p2p_call(&mut engine, "1001", at_ms(2_000)));
 }
 
@@ -1935,18 +1935,11 @@ fn a_throttled_call_lets_no_time_pass() {
         assert_ok(&edge_call(&mut engine, "1001", at(s)));
     }
     assert_eq!(engine.next_deadline(), Some(at(30)));
-    // At T0 + 40 s the task is due to start, but the throttled call does not start it.
+    // At T0 + 40 s the task is due to start, but the throttled calls do not start it.
     assert_throttled(&mut engine, |e| edge_call(e, "1001", at(40)));
-    assert_throttled(&mut engine, |e| {
-        e.handle_rpc(
-            "1001",
-            "StartEdgeTranscodeJob",
-            &[("ClusterId", "cluster-1"), ("JobId", "j1")],
-            at(40),
-        )
-    });
+    assert_throttled(&mut engine, |e| edge_call(e, "1001", at(45)));
     assert_eq!(engine.next_deadline(), Some(at(30)));
-    // The next admitted call (the other family) lets the time pass: the task starts.
+    // The next admitted call (another operation) lets the time pass: the task starts.
     let reply = engine.handle_rpc(
         "1001",
         "DescribeLivePullToPush",
@@ -1964,7 +1957,7 @@ fn a_throttled_call_lets_no_time_pass() {
 }
 
 #[test]
-fn accounts_and_families_are_counted_apart() {
+fn accounts_and_operations_are_counted_apart() {
     let mut engine = Engine::new(tight());
     for _ in 0..5 {
         assert_ok(&edge_call(&mut engine, "1001", at(0)));
@@ -1982,23 +1975,53 @@ fn accounts_and_families_are_counted_apart() {
     assert_throttled(&mut engine, |e| p2p_call(e, "1001", at(1)));
     assert_ok(&p2p_call(&mut engine, "1002", at(1)));
     assert_throttled(&mut engine, |e| edge_call(e, "1001", at(2)));
-    // Every action of a family shares its counter.
+    // Every operation has a counter of its own, at its family's rate (edge 5, pull-to-push
+    // 3): each admits exactly that many calls (refused ones too), then throttles.
     let mut engine = Engine::new(tight());
-    for action in ACTIONS.iter().take(5) {
-        engine.handle_rpc("1001", action, &[], at(0));
-    }
-    for action in &ACTIONS[..9] {
+    for (i, action) in ACTIONS.iter().enumerate() {
+        let rate = if i < 9 { 5 } else { 3 };
+        for _ in 0..rate {
+            assert_ne!(
+                code(&engine.handle_rpc("1001", action, &[], at(0))),
+                THROTTLED,
+                "{action}"
+            );
+        }
         assert_throttled(&mut engine, |e| e.handle_rpc("1001", action, &[], at(0)));
     }
-    for action in &ACTIONS[9..12] {
-        assert_ne!(
-            code(&engine.handle_rpc("1001", action, &[], at(0))),
-            THROTTLED
-        );
+}
+
+#[test]
+fn the_rate_counts_when_the_call_arrived_not_at_now() {
+    // The lifecycle stands still on a manual clock; the calls arrive a second apart in real
+    // time, so each lands in a new window.
+    let mut engine = Engine::new(tight());
+    let params = [("Region", "cn-shanghai")];
+    for real in 0..10 {
+        for _ in 0..3 {
+            let call = RpcCall::new("1001", "DescribeLivePullToPushList", &params, at(0))
+                .arrived_at(at(1000 + real));
+            assert_ok(&engine.handle(call));
+        }
     }
-    for action in &ACTIONS[9..] {
-        assert_throttled(&mut engine, |e| e.handle_rpc("1001", action, &[], at(0)));
+    // And a manual clock moving fast does not reopen a window the real one is still in.
+    let mut engine = Engine::new(tight());
+    for manual in 0..3 {
+        let call = RpcCall::new(
+            "1001",
+            "DescribeLivePullToPushList",
+            &params,
+            at(manual * 60),
+        )
+        .arrived_at(at(1000));
+        assert_ok(&engine.handle(call));
     }
+    assert_throttled(&mut engine, |e| {
+        e.handle(
+            RpcCall::new("1001", "DescribeLivePullToPushList", &params, at(600))
+                .arrived_at(at(1000)),
+        )
+    });
 }
 
 #[test]

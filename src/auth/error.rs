@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+use crate::Format;
+use crate::wire::error_body;
+
 /// Why the gateway refused to authenticate a request: one variant per documented code, with
 /// its HTTP status and exact message (gateway.md §3.2).
 ///
@@ -158,21 +161,26 @@ impl AuthError {
         )
     }
 
-    /// The exact JSON error body `{"RequestId","HostId","Code","Message","Recommend"}`, in
-    /// the shape and key order of [`crate::Rejection`]; send it with
-    /// [`AuthError::http_status`].
+    /// The exact error body `RequestId`, `HostId`, `Code`, `Message`, `Recommend`, in the
+    /// shape and key order of [`crate::Rejection`], in `format` (XML: an `<Error>` element);
+    /// send it with [`AuthError::http_status`] and the format's content type. The format is
+    /// `format` but in the one case [`Format`] cannot write (then a JSON `InternalError`).
     ///
     /// ```
-    /// use live_lifecycle::auth::AuthError;
+    /// use live_lifecycle::{Format, auth::AuthError};
     ///
-    /// let body = AuthError::InvalidAccessKeyIdNotFound.body_json("R1", "live.aliyuncs.com");
+    /// let error = AuthError::InvalidAccessKeyIdNotFound;
+    /// let (format, body) = error.body("R1", "live.aliyuncs.com", Format::Json);
+    /// assert_eq!(format, Format::Json);
     /// assert_eq!(body, concat!(
     ///     r#"{"RequestId":"R1","HostId":"live.aliyuncs.com","Code":"InvalidAccessKeyId.NotFound","#,
     ///     r#""Message":"Specified access key is not found.","#,
     ///     r#""Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidAccessKeyId.NotFound&product=live&requestId=R1"}"#,
     /// ));
+    /// let (_, xml) = error.body("R1", "live.aliyuncs.com", Format::Xml);
+    /// assert!(xml.contains("<Error><RequestId>R1</RequestId><HostId>live.aliyuncs.com</HostId>"));
     /// ```
-    pub fn body_json(&self, request_id: &str, host_id: &str) -> String {
+    pub fn body(&self, request_id: &str, host_id: &str, format: Format) -> (Format, String) {
         let body = Body {
             request_id,
             host_id,
@@ -180,17 +188,9 @@ impl AuthError {
             message: self.to_string(),
             recommend: self.recommend(request_id),
         };
-        match serde_json::to_string(&body) {
-            Ok(text) => text,
-            // Only a bug could make a struct of strings fail to serialize: it is said, as an
-            // error body of its own.
-            Err(e) => serde_json::json!({
-                "RequestId": request_id,
-                "HostId": host_id,
-                "Code": "InternalError",
-                "Message": format!("the error body could not be written: {e}"),
-            })
-            .to_string(),
+        match error_body(format, &body, request_id, host_id) {
+            Ok(text) => (format, text),
+            Err(internal) => (Format::Json, internal),
         }
     }
 }
@@ -210,7 +210,7 @@ mod tests {
         };
         let theirs = serde_json::to_string(&rejection).unwrap();
         let err = AuthError::SignatureNonceUsed;
-        let ours = err.body_json("R1", "live.aliyuncs.com");
+        let (_, ours) = err.body("R1", "live.aliyuncs.com", Format::Json);
         // The same keys in the same order.
         let order = |body: &str| -> Vec<usize> {
             ["RequestId", "HostId", "Code", "Message", "Recommend"]

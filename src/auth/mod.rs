@@ -91,6 +91,25 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// The scheme a request is signed with: V3 when it has an `Authorization` header, V1
+    /// otherwise. Only a V3 signature covers the `x-acs-action` and `x-acs-version` headers,
+    /// so only a V3 request may name its action or version there.
+    ///
+    /// ```
+    /// use live_lifecycle::auth::{Request, Scheme};
+    /// let v1 = Request::new("GET", "/").with_raw_query("Action=GetEdgeTranscodeJob&Signature=x");
+    /// assert_eq!(Scheme::of(&v1), Scheme::V1);
+    /// let v3 = Request::new("POST", "/").with_header("Authorization", "ACS3-HMAC-SHA256 …");
+    /// assert_eq!(Scheme::of(&v3), Scheme::V3);
+    /// ```
+    pub fn of(request: &Request) -> Self {
+        if request.header("authorization").is_some() {
+            Self::V3
+        } else {
+            Self::V1
+        }
+    }
+
     /// The algorithm's name as the request spells it.
     ///
     /// ```
@@ -199,10 +218,9 @@ pub fn verify<K: KeyStore + ?Sized>(
     nonces: &mut NonceMemory,
 ) -> Result<Verified, AuthError> {
     nonces.expire(now);
-    let claim = if request.header("authorization").is_some() {
-        v3::claim(request)?
-    } else {
-        v1::claim(request)?
+    let claim = match Scheme::of(request) {
+        Scheme::V3 => v3::claim(request)?,
+        Scheme::V1 => v1::claim(request)?,
     };
     let signed_at = parse_utc(&claim.timestamp).map_err(|_| AuthError::InvalidTimeStampFormat)?;
     if now.signed_duration_since(signed_at).abs() > WINDOW {

@@ -216,12 +216,17 @@ def test_task_list_delete_and_errors(emulator):
 
 
 def test_throttling_of_pull_to_push(emulator):
+    """Ten calls of one operation a second per account, on the real clock: the 11th inside
+    one real second is refused; the next second admits again."""
+    import time
+
     client = emulator.client()
     request = live.DescribeLivePullToPushListRequest(region="cn-beijing")
+    time.sleep(1 - time.time() % 1 + 0.01)  # just after a whole second begins
     for _ in range(10):
         client.describe_live_pull_to_push_list(request)
     refused(lambda: client.describe_live_pull_to_push_list(request), "Throttling.User", 400)
-    emulator.advance(1)
+    time.sleep(1 - time.time() % 1 + 0.01)
     assert client.describe_live_pull_to_push_list(request).body.total == 0
 
 
@@ -259,9 +264,15 @@ def test_unknown_action_is_answered_before_the_signature(emulator):
 
     url = f"http://{emulator.endpoint}/?Action=NoSuchAction&Version=2016-11-01&Signature=bogus"
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(url, timeout=10)
+        urllib.request.urlopen(url + "&Format=JSON", timeout=10)
     assert caught.value.code == 404
     assert json.loads(caught.value.read())["Code"] == "InvalidAction.NotFound"
+    # A V1 request without `Format` is answered in XML, as Live's common parameters say.
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(url, timeout=10)
+    assert caught.value.code == 404
+    assert caught.value.headers["Content-Type"] == "text/xml;charset=utf-8"
+    assert "<Code>InvalidAction.NotFound</Code>" in caught.value.read().decode()
 
 
 def test_state_survives_a_restart(tmp_path):
