@@ -119,7 +119,7 @@ function defineOpenApiSuite(flavour) {
 
   // A V1 GET signed by the flavour's own V1 signer, sent as plain HTTP: for what the clients
   // always add (Format) or never vary (x-acs-action).
-  function signedV1(emulator, query, headers = {}) {
+  function signedV1(emulator, query, { headers = {}, secret = KEY_A.secret } = {}) {
     const params = {
       Version: VERSION,
       Timestamp: timestamp(),
@@ -129,7 +129,7 @@ function defineOpenApiSuite(flavour) {
       AccessKeyId: KEY_A.id,
       ...query,
     };
-    params.Signature = flavour.rpcSignature(params, 'GET', KEY_A.secret);
+    params.Signature = flavour.rpcSignature(params, 'GET', secret);
     return emulator.request('GET', `/?${new URLSearchParams(params)}`, { headers });
   }
 
@@ -197,6 +197,13 @@ function defineOpenApiSuite(flavour) {
     assert.equal(JSON.parse(missingJson.body).Code, 'TemplateNotFound');
     assertXmlBody(missing.body, 'Error', JSON.parse(missingJson.body), flavour.parseXml);
 
+    // A refused signature too.
+    const forged = await signedV1(emulator, { Action: 'ListEdgeTranscodeTemplate', ClusterId: 'c1' },
+      { secret: 'not-the-secret' });
+    assert.equal(forged.status, 400);
+    assert.equal(forged.headers['content-type'], 'text/xml;charset=utf-8');
+    assert.equal(flavour.parseXml(forged.body).Error.Code, 'SignatureDoesNotMatch');
+
     const asJson = await signedV1(emulator, { Action: 'ListEdgeTranscodeTemplate', ClusterId: 'c1', Format: 'JSON' });
     assert.match(asJson.headers['content-type'], /^application\/json/);
     assert.equal(JSON.parse(asJson.body).TotalCount, 8);
@@ -205,7 +212,7 @@ function defineOpenApiSuite(flavour) {
   test('V1 takes its action from the signed Action, whatever x-acs-action says', async () => {
     const reply = await signedV1(suite.emulator,
       { Action: 'ListEdgeTranscodeTemplate', ClusterId: 'c1', Format: 'JSON' },
-      { 'x-acs-action': 'DeleteEdgeTranscodeJob' });
+      { headers: { 'x-acs-action': 'DeleteEdgeTranscodeJob' } });
     assert.equal(reply.status, 200, reply.body);
     assert.equal(JSON.parse(reply.body).TotalCount, 8);
   });

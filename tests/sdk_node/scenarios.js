@@ -317,7 +317,8 @@ async function wrongKeys(makeDriver, variant, emulator) {
 
 // Two jobs and two tasks in a cluster and region of their own, then the calls whose XML
 // replies the suites compare with their JSON ones: a list wrapped as `JobList.Job`, flat
-// lists (`TaskList`, `SourceUrls`), nested objects, numbers. Returns `[action, query]` pairs.
+// lists (`TaskList`, `SourceUrls`), both also empty, nested objects, numbers. Returns
+// `[action, query]` pairs.
 async function xmlCases(driver, emulator) {
   const cluster = unique('xml-cluster');
   const { JobId: jobId } = await createJob(driver, cluster, 'first');
@@ -331,6 +332,8 @@ async function xmlCases(driver, emulator) {
   }
   return [
     ['ListEdgeTranscodeJob', { ClusterId: cluster }],
+    ['ListEdgeTranscodeJob', { ClusterId: unique('xml-empty') }],
+    ['DescribeLivePullToPushList', { Region: region, DstUrl: 'no-such-stream' }],
     ['GetEdgeTranscodeJob', { ClusterId: cluster, JobId: jobId }],
     ['ListEdgeTranscodeTemplate', { ClusterId: cluster, PageSize: 3 }],
     ['DescribeLivePullToPush', { TaskId: taskIds[0], Region: region }],
