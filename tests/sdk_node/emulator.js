@@ -33,6 +33,11 @@ const PULL_TO_PUSH = new Set([
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// A time (milliseconds since the epoch) as the API writes times: UTC, whole seconds.
+function utc(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function emulatorBinary() {
   if (process.env.EMULATOR_BIN) {
     return process.env.EMULATOR_BIN;
@@ -134,7 +139,7 @@ class Emulator {
 
   // The emulator's manual time plus `seconds`, formatted as the API wants it.
   at(seconds) {
-    return new Date(Date.parse(this.now) + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return utc(Date.parse(this.now) + seconds * 1000);
   }
 
   // Keeps each pull-to-push operation of an account under the gateway's 10 calls a second,
@@ -233,5 +238,5 @@ function assertSameFields(xml, json, where = 'body') {
 }
 
 module.exports = {
-  CALL_TIMEOUT, KEY_A, KEY_B, assertSameFields, sleep, useEmulator,
+  CALL_TIMEOUT, KEY_A, KEY_B, assertSameFields, sleep, useEmulator, utc,
 };

@@ -31,7 +31,7 @@ const crypto = require('node:crypto');
 const { test } = require('node:test');
 
 const {
-  CALL_TIMEOUT, KEY_A, assertSameFields, useEmulator,
+  CALL_TIMEOUT, KEY_A, assertSameFields, useEmulator, utc,
 } = require('./emulator');
 const {
   assertXmlBody, defineScenarios, refused, withRequestId, xmlCases,
@@ -66,11 +66,6 @@ for (const v1 of [false, true]) {
       method,
     });
   }
-}
-
-// The UTC time as the SDKs write it, without milliseconds.
-function timestamp() {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function defineOpenApiSuite(flavour) {
@@ -122,7 +117,7 @@ function defineOpenApiSuite(flavour) {
   function signedV1(emulator, query, { headers = {}, secret = KEY_A.secret } = {}) {
     const params = {
       Version: VERSION,
-      Timestamp: timestamp(),
+      Timestamp: utc(Date.now()),
       SignatureNonce: crypto.randomUUID(),
       SignatureMethod: 'HMAC-SHA1',
       SignatureVersion: '1.0',
