@@ -1,10 +1,17 @@
-//! Runs the Python suite in `tests/sdk/`: Alibaba's official SDK against the emulator example.
+//! Runs the Python SDK suites against the emulator example, each its own pytest run:
 //!
-//! It builds the emulator, makes the virtual environment `.venv` with the pinned SDK from PyPI
-//! if it is not there yet (`.ci/run` makes it beforehand), and runs pytest, which starts and
-//! stops the emulator itself, its log in `sdk-emulator.log` under `CARGO_TARGET_TMPDIR`. Set
-//! `LIVE_LIFECYCLE_SKIP_SDK=1` to skip it on a machine without Python or without access to
-//! PyPI.
+//! - `tests/sdk/`: the new SDK, `alibabacloud-live20161101` on tea-openapi, pinned in
+//!   `tests/sdk/requirements.txt`;
+//! - `tests/sdk_legacy/`: the older SDK, `aliyun-python-sdk-live` on `aliyun-python-sdk-core`,
+//!   pinned in `tests/sdk_legacy/requirements.txt`.
+//!
+//! Each test builds the emulator, makes the virtual environment `.venv` (shared by both
+//! suites) and installs the pins of both files from PyPI unless they are all there already
+//! (`.ci/run` installs them beforehand), and runs pytest, which starts and stops the emulators
+//! itself, their logs (`sdk-*.log`, `sdk_legacy-*.log`) in `CARGO_TARGET_TMPDIR`.
+//!
+//! On a machine without Python or without access to PyPI, set `LIVE_LIFECYCLE_SKIP_SDK=1` to
+//! skip both; `LIVE_LIFECYCLE_SKIP_SDK_LEGACY=1` skips the older SDK's suite alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -20,18 +27,32 @@ fn official_python_sdk_against_the_emulator() {
     if skipped("LIVE_LIFECYCLE_SKIP_SDK") {
         return;
     }
+    pytest("tests/sdk");
+}
+
+#[test]
+fn older_python_sdk_against_the_emulator() {
+    if skipped("LIVE_LIFECYCLE_SKIP_SDK") || skipped("LIVE_LIFECYCLE_SKIP_SDK_LEGACY") {
+        return;
+    }
+    pytest("tests/sdk_legacy");
+}
+
+/// Runs the pytest suite in `suite` (a directory of the crate) against a fresh build of the
+/// emulator.
+fn pytest(suite: &str) {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let emulator = build_emulator(crate_dir);
     // Cargo's scratch directory for integration tests, inside whatever target directory
     // this build uses.
-    let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sdk-emulator.log");
+    let logs = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let python = venv_python(crate_dir);
     run(
         Command::new(python)
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/sdk"])
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", suite])
             .env("EMULATOR_BIN", &emulator)
-            .env("EMULATOR_LOG", &log)
+            .env("EMULATOR_LOG_DIR", logs)
             .current_dir(crate_dir),
-        &format!("pytest tests/sdk (emulator log: {})", log.display()),
+        &format!("pytest {suite} (emulator logs in {})", logs.display()),
     );
 }

@@ -1,13 +1,27 @@
-"""The emulator, driven by Alibaba's official Python SDK exactly as an application would."""
+"""The emulator, driven by Alibaba's official Python SDK exactly as an application would.
+
+Two ways in: the generated methods (`client.get_edge_transcode_job(...)`), which send each
+operation the way the SDK chose (POST with the parameters in the query for the edge
+operations and CreateLivePullToPush, GET for the other six), and `rpc`, the SDK's own generic
+`call_api`, which the generated methods call too, with the HTTP method and the format chosen
+by the test. Both under both signature schemes: V3 (ACS3-HMAC-SHA256, the SDK's default) and
+V1 (HMAC-SHA1, `signature_algorithm = "v2"`).
+"""
+
+import json
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from alibabacloud_live20161101 import models as live
+from alibabacloud_tea_openapi import models as open_api_models
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+from darabonba.runtime import RuntimeOptions
+from live_emulator import (KEY_A, KEY_B, TEMPLATE, TEMPLATE_1080P, at_a_fresh_real_second, running_emulator,
+                           stop, utc, xml_document)
 
-from conftest import KEY_A, KEY_B
-
-TEMPLATE = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01"
-TEMPLATE_1080P = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c02"
+SIGNATURES = pytest.mark.parametrize("v1", [False, True], ids=["v3-signature", "v1-signature"])
 
 
 def refused(call, code, status):
@@ -17,6 +31,39 @@ def refused(call, code, status):
     assert caught.value.code == code, caught.value
     assert caught.value.status_code == status, caught.value
     return caught.value
+
+
+def rpc(client, action, params, method="POST", fmt=None, headers=None):
+    """One call through the SDK's generic `call_api`, built as the generated methods build
+    theirs, with the HTTP method chosen here: a GET carries the parameters in its query, a
+    POST in a form body (which V1 signs field by field and V3 hashes whole). With `fmt` the
+    call asks for that format (`Format` in the query, signed under both schemes) and gets the
+    raw text back; without it the SDK parses the JSON. Returns `{"body","headers","statusCode"}`.
+    """
+    query = {"Format": fmt} if fmt else {}
+    body = None
+    if method == "GET":
+        query.update(params)
+    else:
+        body = dict(params)
+    request = open_api_models.OpenApiRequest(query=query, body=body, headers=headers)
+    operation = open_api_models.Params(
+        action=action,
+        version="2016-11-01",
+        protocol="HTTP",
+        pathname="/",
+        method=method,
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="string" if fmt else "json",
+    )
+    return client.call_api(operation, request, RuntimeOptions())
+
+
+def xml_reply(reply, root):
+    """The XML document of an `rpc` reply asked for in XML (see xml_document)."""
+    return xml_document(reply["headers"]["content-type"], reply["body"], root)
 
 
 def create_job(client, cluster, name="news"):
@@ -33,15 +80,12 @@ def create_job(client, cluster, name="news"):
 
 def create_task(client, emulator, dst="rtmp://push.example.com/live/a", start_in=3600, length=7200,
                 callback_url=None, source_type="url", retry_count=None):
-    from datetime import datetime, timedelta, timezone
-
-    now = datetime.strptime(emulator.now, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    start, end = emulator.window(start_in, length)
     request = live.CreateLivePullToPushRequest(
         region="cn-shanghai",
         task_name="replay",
-        start_time=fmt(now + timedelta(seconds=start_in)),
-        end_time=fmt(now + timedelta(seconds=start_in + length)),
+        start_time=start,
+        end_time=end,
         source_type=source_type,
         dst_url=dst,
         callback_url=callback_url,
@@ -64,7 +108,7 @@ def task_ref(kind, task_id, region="cn-shanghai"):
 # ---- edge transcoding: all nine operations ------------------------------------------------
 
 
-@pytest.mark.parametrize("v1", [False, True], ids=["v3-signature", "v1-signature"])
+@SIGNATURES
 def test_edge_job_through_its_whole_life(emulator, v1):
     client = emulator.client(v1=v1)
     cluster = "cluster-v1" if v1 else "cluster-v3"
@@ -190,6 +234,40 @@ def test_task_lifecycle_with_callbacks(emulator, receiver):
     assert all(c["path"] == "/hook" and c["body"]["TaskId"] == task_id for c in receiver.received)
 
 
+@SIGNATURES
+def test_task_runs_from_start_time_to_end_time(emulator, v1):
+    """Scheduled until StartTime, running from it, exited at EndTime: each change at its
+    second of the manual clock, seen by Describe and DescribeList alike."""
+    client = emulator.client(v1=v1)
+    stream = "timed-v1" if v1 else "timed-v3"
+    task_id = create_task(client, emulator, dst=f"rtmp://push.example.com/live/{stream}",
+                          start_in=600, length=1200)
+    info = client.describe_live_pull_to_push(task_ref(live.DescribeLivePullToPushRequest, task_id)).body
+    start, end = info.task_info.start_time, info.task_info.end_time
+
+    def status():
+        one = client.describe_live_pull_to_push(task_ref(live.DescribeLivePullToPushRequest, task_id)).body
+        (listed,) = client.describe_live_pull_to_push_list(live.DescribeLivePullToPushListRequest(
+            region="cn-shanghai", task_id=task_id)).body.task_list
+        assert listed.task_status == one.task_status
+        return one
+
+    assert status().task_status == 0
+    emulator.advance(599)
+    assert status().task_status == 0  # one second before StartTime
+    assert emulator.advance(1) == start
+    assert status().task_status == 1
+    emulator.advance(1199)
+    running = status()
+    assert running.task_status == 1 and running.task_exit_reason is None  # one second before EndTime
+    assert emulator.advance(1) == end
+    exited = status()
+    assert (exited.task_status, exited.task_exit_reason) == (-1, "OverEndTime")
+    assert exited.task_exit_time == int(utc(end).timestamp())
+    refused(lambda: client.restart_live_pull_to_push(task_ref(live.RestartLivePullToPushRequest, task_id)),
+            "CodeTaskNotExist", 400)
+
+
 def test_task_list_delete_and_errors(emulator):
     client = emulator.client()
     live_task = create_task(client, emulator, dst="rtmp://push.example.com/live/listed", source_type="live")
@@ -215,19 +293,220 @@ def test_task_list_delete_and_errors(emulator):
     assert (gone.task_status, gone.task_exit_reason) == (-1, "TriggerByUser")
 
 
-def test_throttling_of_pull_to_push(emulator):
-    """Ten calls of one operation a second per account, on the real clock: the 11th inside
-    one real second is refused; the next second admits again."""
-    import time
+# ---- every operation by GET and by POST, under both signatures ----------------------------
 
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@SIGNATURES
+def test_all_sixteen_operations(emulator, method, v1):
+    client = emulator.client(v1=v1)
+    name = f"walk-{method.lower()}-{'v1' if v1 else 'v3'}"
+    call = lambda action, **params: rpc(client, action, params, method)["body"]
+
+    templates = call("ListEdgeTranscodeTemplate", ClusterId=name, PageSize="100")
+    assert templates["TotalCount"] == len(templates["TemplateList"]["Template"]) > 1
+    template = call("GetEdgeTranscodeTemplate", ClusterId=name, TemplateId=TEMPLATE)["Template"]
+    assert (template["TemplateId"], template["Name"]) == (TEMPLATE, "common-h264-720p")
+
+    job_id = call("CreateEdgeTranscodeJob", ClusterId=name, Name=name, TemplateId=TEMPLATE,
+                  StreamInput="rtmp://ingest.example.com/live/walk",
+                  StreamOutput="rtmp://push.example.com/live/walk_hd")["JobId"]
+    job_ref = {"ClusterId": name, "JobId": job_id}
+    assert call("UpdateEdgeTranscodeJob", **job_ref, TemplateId=TEMPLATE_1080P)["JobId"] == job_id
+    assert call("StartEdgeTranscodeJob", **job_ref)["JobId"] == job_id
+    job = call("GetEdgeTranscodeJob", **job_ref)["Job"]
+    assert (job["Status"], job["TemplateId"], job["Name"]) == ("1", TEMPLATE_1080P, name)
+    listed = call("ListEdgeTranscodeJob", ClusterId=name, Status="1")
+    assert listed["TotalCount"] == 1 and listed["JobList"]["Job"][0]["JobId"] == job_id
+    assert call("StopEdgeTranscodeJob", **job_ref)["JobId"] == job_id
+    assert set(call("DeleteEdgeTranscodeJob", **job_ref)) == {"RequestId"}
+    refused(lambda: call("GetEdgeTranscodeJob", **job_ref), "JobNotFound", 404)
+
+    start, end = emulator.window(60, 3600)
+    created = call("CreateLivePullToPush", Region="cn-beijing", TaskName=name, StartTime=start,
+                   EndTime=end, SourceType="url", DstUrl=f"rtmp://push.example.com/live/{name}",
+                   SourceUrls='["https://cdn.example.com/a.mp4"]')
+    assert (created["RetCode"], created["Description"]) == (0, "OK")
+    task_ref = {"Region": "cn-beijing", "TaskId": created["TaskId"]}
+    updated = call("UpdateLivePullToPush", **task_ref, RepeatNumber="2",
+                   SourceUrls='["https://cdn.example.com/a.mp4","https://cdn.example.com/b.flv"]')
+    assert updated["RetCode"] == 0
+    task = call("DescribeLivePullToPush", **task_ref)
+    assert task["TaskStatus"] == 0 and task["TaskInfo"]["RepeatNumber"] == 2
+    assert task["TaskInfo"]["SourceUrls"] == ["https://cdn.example.com/a.mp4", "https://cdn.example.com/b.flv"]
+    listed = call("DescribeLivePullToPushList", Region="cn-beijing", TaskName=name)
+    assert listed["Total"] == 1 and listed["TaskList"][0]["TaskId"] == task_ref["TaskId"]
+    emulator.advance(60)
+    assert call("DescribeLivePullToPush", **task_ref)["TaskStatus"] == 1
+    assert call("StopLivePullToPush", **task_ref)["TaskId"] == task_ref["TaskId"]
+    assert call("DescribeLivePullToPush", **task_ref)["TaskStatus"] == 3
+    assert call("RestartLivePullToPush", **task_ref)["TaskId"] == task_ref["TaskId"]
+    assert call("DescribeLivePullToPush", **task_ref)["TaskStatus"] == 1
+    assert call("DeleteLivePullToPush", **task_ref)["RetCode"] == 0
+    gone = call("DescribeLivePullToPush", **task_ref)
+    assert (gone["TaskStatus"], gone["TaskExitReason"]) == (-1, "TriggerByUser")
+
+
+# ---- refusals ------------------------------------------------------------------------------
+
+
+@SIGNATURES
+def test_refusals_under_both_signatures(emulator, v1):
+    """Not found, wrong state and a missing parameter, of each family."""
+    client = emulator.client(v1=v1)
+    cluster = "refusals-v1" if v1 else "refusals-v3"
+    refused(lambda: client.get_edge_transcode_job(
+        live.GetEdgeTranscodeJobRequest(cluster_id=cluster, job_id="no-such-job")), "JobNotFound", 404)
+    job_id = create_job(client, cluster)
+    refused(lambda: client.stop_edge_transcode_job(
+        live.StopEdgeTranscodeJobRequest(cluster_id=cluster, job_id=job_id)), "OperationDenied", 403)
+    refused(lambda: client.start_edge_transcode_job(live.StartEdgeTranscodeJobRequest(job_id=job_id)),
+            "MissingParameter", 400)
+
+    refused(lambda: client.describe_live_pull_to_push(
+        task_ref(live.DescribeLivePullToPushRequest, "no-such-task")), "CodeTaskNotExist", 400)
+    task_id = create_task(client, emulator, dst=f"rtmp://push.example.com/live/{cluster}", start_in=60)
+    emulator.advance(60)
+    refused(lambda: client.update_live_pull_to_push(live.UpdateLivePullToPushRequest(
+        task_id=task_id, region="cn-shanghai", source_urls=["https://cdn.example.com/c.mp4"])),
+        "CodeTaskHasStarted", 400)
+    client.stop_live_pull_to_push(task_ref(live.StopLivePullToPushRequest, task_id))
+    refused(lambda: client.stop_live_pull_to_push(task_ref(live.StopLivePullToPushRequest, task_id)),
+            "CodeTaskHasStopped", 400)
+    refused(lambda: client.create_live_pull_to_push(live.CreateLivePullToPushRequest(
+        region="cn-shanghai", source_type="url", source_urls=["https://cdn.example.com/a.mp4"],
+        start_time=emulator.now, end_time=emulator.window(60, 60)[1])),
+        "MissingParameter", 400)
+
+
+# ---- XML -----------------------------------------------------------------------------------
+
+
+@SIGNATURES
+def test_xml_replies(emulator, v1):
+    """`Format=XML` through `call_api`: the SDK returns the text, parsed here. The generated
+    methods cannot ask for XML (V1 sends `Format=json`, V3 sends no Format)."""
+    client = emulator.client(v1=v1)
+    cluster = "xml-v1" if v1 else "xml-v3"
+    first, second = create_job(client, cluster, "first"), create_job(client, cluster, "second")
+
+    job = xml_reply(rpc(client, "GetEdgeTranscodeJob", {"ClusterId": cluster, "JobId": first}, fmt="XML"),
+                    "GetEdgeTranscodeJobResponse")
+    assert (job.findtext("Job/JobId"), job.findtext("Job/Name"), job.findtext("Job/Status")) == (first, "first", "0")
+    assert job.findtext("Job/TemplateName") == "common-h264-720p"
+
+    # Any case of the value; an object-wrapped list is the wrapper holding one element each.
+    jobs = xml_reply(rpc(client, "ListEdgeTranscodeJob", {"ClusterId": cluster, "SortBy": "asc"},
+                         method="GET", fmt="xml"), "ListEdgeTranscodeJobResponse")
+    assert jobs.findtext("TotalCount") == "2"
+    assert [j.findtext("JobId") for j in jobs.findall("JobList/Job")] == [first, second]
+    assert len(jobs.findall("JobList")) == 1
+
+    templates = xml_reply(rpc(client, "ListEdgeTranscodeTemplate", {"ClusterId": cluster, "VideoCodec": "H.265"},
+                              fmt="XML"), "ListEdgeTranscodeTemplateResponse")
+    codecs = [t.findtext("Codec") for t in templates.findall("TemplateList/Template")]
+    assert codecs == ["H.265"] * int(templates.findtext("TotalCount")) and codecs
+
+    # A flat array is its element repeated: TaskList, and SourceUrls inside TaskInfo.
+    urls = ["https://cdn.example.com/a.mp4", "https://cdn.example.com/b.flv"]
+    task_id = create_task(client, emulator, dst=f"rtmp://push.example.com/live/{cluster}")
+    task = xml_reply(rpc(client, "DescribeLivePullToPush", {"Region": "cn-shanghai", "TaskId": task_id},
+                         method="GET", fmt="XML"), "DescribeLivePullToPushResponse")
+    assert (task.findtext("TaskId"), task.findtext("TaskStatus"), task.findtext("RetCode")) == (task_id, "0", "0")
+    assert [u.text for u in task.findall("TaskInfo/SourceUrls")] == urls
+    listed = xml_reply(rpc(client, "DescribeLivePullToPushList", {"Region": "cn-shanghai", "TaskId": task_id},
+                           method="GET", fmt="XML"), "DescribeLivePullToPushListResponse")
+    (entry,) = listed.findall("TaskList")
+    assert (listed.findtext("Total"), entry.findtext("TaskId")) == ("1", task_id)
+    assert [u.text for u in entry.findall("TaskInfo/SourceUrls")] == urls
+
+    # Format=JSON asked for explicitly is JSON.
+    as_json = rpc(client, "GetEdgeTranscodeJob", {"ClusterId": cluster, "JobId": first}, fmt="JSON")
+    assert as_json["headers"]["content-type"].startswith("application/json"), as_json["headers"]
+    assert json.loads(as_json["body"])["Job"]["JobId"] == first
+
+
+def test_xml_errors_reach_the_sdk(emulator):
+    """An XML error: the V3 path of the SDK reads `<Error>` when the Content-Type is exactly
+    `text/xml;charset=utf-8`, and raises it with its code and status. (Its V1 path reads every
+    error body as JSON, so a V1 client cannot take XML errors; the older SDK's suite reads them
+    as text.)"""
     client = emulator.client()
+    refused(lambda: rpc(client, "GetEdgeTranscodeJob", {"ClusterId": "xml-errors", "JobId": "no-such-job"},
+                        fmt="XML"), "JobNotFound", 404)
+    refused(lambda: rpc(client, "DescribeLivePullToPush", {"Region": "cn-shanghai", "TaskId": "no-such-task"},
+                        method="GET", fmt="XML"), "CodeTaskNotExist", 400)
+    refused(lambda: rpc(client, "GetEdgeTranscodeJob", {"ClusterId": "xml-errors"}, fmt="XML"),
+            "MissingParameter", 400)
+    wrong = emulator.client(secret="not-the-secret")
+    refused(lambda: rpc(wrong, "ListEdgeTranscodeJob", {"ClusterId": "xml-errors"}, fmt="XML"),
+            "SignatureDoesNotMatch", 400)
+
+
+# ---- where the action comes from ---------------------------------------------------------
+
+
+def test_v1_takes_its_action_from_the_signed_parameter(emulator):
+    """A V1 signature covers the `Action` parameter and no header: an `x-acs-action` header
+    naming another operation is ignored."""
+    client = emulator.client(v1=True)
+    job_id = create_job(client, "action-v1")
+    job_ref = {"ClusterId": "action-v1", "JobId": job_id}
+    reply = rpc(client, "GetEdgeTranscodeJob", job_ref, method="GET",
+                headers={"x-acs-action": "DeleteEdgeTranscodeJob"})["body"]
+    assert reply["Job"]["JobId"] == job_id
+    assert client.get_edge_transcode_job(
+        live.GetEdgeTranscodeJobRequest(cluster_id="action-v1", job_id=job_id)).body.job.status == "0"
+
+
+# ---- throttling: per account and operation, on the real clock ----------------------------
+
+
+def test_each_pull_to_push_operation_has_its_own_limit(throttled_emulator):
+    """Seven operations, two calls each, in one real second: 14 calls, all answered."""
+    client = throttled_emulator.client()
+    start, end = throttled_emulator.window(3600, 3600)
+
+    def create(stream):
+        return client.create_live_pull_to_push(live.CreateLivePullToPushRequest(
+            region="cn-shanghai", start_time=start, end_time=end, source_type="url",
+            source_urls=["https://cdn.example.com/a.mp4"], dst_url=f"rtmp://push.example.com/live/{stream}",
+        )).body.task_id
+
+    second = at_a_fresh_real_second()
+    tasks = [create("own-limit-1"), create("own-limit-2")]
+    for task_id in tasks:
+        client.update_live_pull_to_push(live.UpdateLivePullToPushRequest(
+            task_id=task_id, region="cn-shanghai", repeat_number=1))
+    for task_id in tasks:
+        assert client.describe_live_pull_to_push(
+            task_ref(live.DescribeLivePullToPushRequest, task_id)).body.task_info.repeat_number == 1
+    for _ in tasks:
+        client.describe_live_pull_to_push_list(live.DescribeLivePullToPushListRequest(region="cn-shanghai"))
+    for kind, method in [(live.StopLivePullToPushRequest, client.stop_live_pull_to_push),
+                         (live.RestartLivePullToPushRequest, client.restart_live_pull_to_push),
+                         (live.DeleteLivePullToPushRequest, client.delete_live_pull_to_push)]:
+        for task_id in tasks:
+            method(task_ref(kind, task_id))
+    assert int(time.time()) == second, "the 14 calls took more than one real second; nothing was shown"
+
+
+@SIGNATURES
+def test_throttling_of_one_operation(throttled_emulator, v1):
+    """Ten calls of one operation in a real second are answered, the eleventh is refused; the
+    next operation, the next account and the next second are counted apart."""
+    a, b = throttled_emulator.client(KEY_A, v1=v1), throttled_emulator.client(KEY_B, v1=v1)
     request = live.DescribeLivePullToPushListRequest(region="cn-beijing")
-    time.sleep(1 - time.time() % 1 + 0.01)  # just after a whole second begins
+    second = at_a_fresh_real_second()
     for _ in range(10):
-        client.describe_live_pull_to_push_list(request)
-    refused(lambda: client.describe_live_pull_to_push_list(request), "Throttling.User", 400)
-    time.sleep(1 - time.time() % 1 + 0.01)
-    assert client.describe_live_pull_to_push_list(request).body.total == 0
+        a.describe_live_pull_to_push_list(request)
+    refused(lambda: a.describe_live_pull_to_push_list(request), "Throttling.User", 400)
+    refused(lambda: a.describe_live_pull_to_push(task_ref(live.DescribeLivePullToPushRequest, "no-such-task")),
+            "CodeTaskNotExist", 400)
+    assert b.describe_live_pull_to_push_list(request).body.total == 0
+    assert int(time.time()) == second, "the calls took more than one real second; nothing was shown"
+    at_a_fresh_real_second()
+    assert a.describe_live_pull_to_push_list(request).body.total == 0
 
 
 # ---- tenancy and authentication ---------------------------------------------------------
@@ -244,7 +523,7 @@ def test_accounts_do_not_see_each_other(emulator):
             "CodeTaskNotExist", 400)
 
 
-@pytest.mark.parametrize("v1", [False, True], ids=["v3-signature", "v1-signature"])
+@SIGNATURES
 def test_a_wrong_secret_is_refused(emulator, v1):
     client = emulator.client(KEY_A, secret="not-the-secret", v1=v1)
     refused(lambda: client.list_edge_transcode_job(live.ListEdgeTranscodeJobRequest(cluster_id="c1")),
@@ -258,10 +537,6 @@ def test_an_unknown_key_is_refused(emulator):
 
 
 def test_unknown_action_is_answered_before_the_signature(emulator):
-    import json
-    import urllib.error
-    import urllib.request
-
     url = f"http://{emulator.endpoint}/?Action=NoSuchAction&Version=2016-11-01&Signature=bogus"
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(url + "&Format=JSON", timeout=10)
@@ -277,43 +552,15 @@ def test_unknown_action_is_answered_before_the_signature(emulator):
 
 def test_state_survives_a_restart(tmp_path):
     """--state FILE: written at shutdown (SIGTERM), read at the next start."""
-    import subprocess
-    import time
-
-    from conftest import Emulator, emulator_binary, free_port
+    from conftest import SdkEmulator
 
     state = tmp_path / "state.json"
-
-    def start():
-        port = free_port()
-        process = subprocess.Popen(
-            [emulator_binary(), "--listen", f"127.0.0.1:{port}", "--manual-clock", "2030-01-01T09:00:00Z",
-             "--access-key", f"{KEY_A[0]}:{KEY_A[1]}", "--state", str(state)],
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.time() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return process, Emulator(port)
-            except OSError:
-                assert process.poll() is None and time.time() < deadline, "the emulator did not start"
-                time.sleep(0.1)
-
-    import socket
-
-    process, first = start()
-    try:
+    options = ("--state", str(state))
+    with running_emulator(None, *options, keys=(KEY_A,), kind=SdkEmulator) as first:
         job_id = create_job(first.client(), "persisted")
-    finally:
-        process.terminate()
-        assert process.wait(timeout=15) == 0
+        assert stop(first.process) == 0
     assert state.exists()
-    process, second = start()
-    try:
+    with running_emulator(None, *options, keys=(KEY_A,), kind=SdkEmulator) as second:
         job = second.client().get_edge_transcode_job(
             live.GetEdgeTranscodeJobRequest(cluster_id="persisted", job_id=job_id)).body.job
         assert job.name == "news"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
