@@ -1,6 +1,7 @@
-//! Shared by the SDK suites' runners (`tests/sdk.rs` and any other): run a command, build the
-//! emulator example and find its executable, the explicit switch that skips a suite, and the
-//! Python virtual environment with the pins of the Python suites. Beside it,
+//! Shared by the SDK suites' runners (`tests/sdk.rs`, `tests/sdk_node.rs`): run a command
+//! (also with a deadline), build the emulator example and find its executable, the explicit
+//! switch that skips a suite, the Python virtual environment with the pins of the Python
+//! suites, and the Node packages of the Node suites (`npm ci`). Beside it,
 //! `live_emulator.py` is what the Python suites share: the emulator process and its fixtures.
 
 #![allow(dead_code)]
@@ -8,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -25,6 +27,32 @@ pub fn run(command: &mut Command, what: &str) {
     let status = command
         .status()
         .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    assert!(status.success(), "{what} failed ({status})");
+}
+
+/// Runs `command` and fails the test, naming `what`, unless it succeeds within `limit`; past
+/// it the command is killed.
+pub fn run_bounded(command: &mut Command, what: &str, limit: Duration) {
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            Ok(None) => {
+                // Already gone if it ended since try_wait: nothing left to kill or reap.
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "{what} did not finish within {} s and was killed",
+                    limit.as_secs()
+                );
+            }
+            Err(e) => panic!("{what}: cannot wait for it: {e}"),
+        }
+    };
     assert!(status.success(), "{what} failed ({status})");
 }
 
@@ -117,4 +145,25 @@ pub fn venv_python(crate_dir: &Path) -> PathBuf {
         );
     }
     python
+}
+
+/// Installs the Node packages of `dir` exactly as its `package-lock.json` pins them (`npm ci`),
+/// unless npm's record of the last install (`node_modules/.package-lock.json`) is there and
+/// newer than the lockfile. Install scripts are not run: the only one in the tree,
+/// `@alicloud/openapi-core`'s postinstall, does nothing on Node 14 or newer and on older Node
+/// installs TypeScript outside the lockfile.
+pub fn npm_ci(dir: &Path) {
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed = modified(dir.join("node_modules").join(".package-lock.json"));
+    let locked = modified(dir.join("package-lock.json"));
+    if installed.is_some() && installed >= locked {
+        return;
+    }
+    run_bounded(
+        Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(dir),
+        &format!("npm ci in {}", dir.display()),
+        Duration::from_secs(600),
+    );
 }
