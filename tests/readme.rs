@@ -1230,3 +1230,88 @@ fn where_things_are_lists_each_family_file() {
         .count();
     assert_eq!(dirs, folders, "one bullet per folder of src/");
 }
+
+// ---- (i) the clients proven ---------------------------------------------------------------
+
+/// The version `file` pins `package` at: `package==version` in a requirements file, or the
+/// dependency in a `package.json`, which its `package-lock.json` must install exactly.
+fn pinned(root: &std::path::Path, file: &str, package: &str) -> String {
+    let text = std::fs::read_to_string(root.join(file)).expect("a pin file");
+    if file.ends_with("requirements.txt") {
+        let prefix = format!("{}==", package.to_lowercase());
+        return text
+            .lines()
+            .find_map(|line| {
+                line.trim()
+                    .to_lowercase()
+                    .strip_prefix(&prefix)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| panic!("{file} pins no {package}"));
+    }
+    let manifest: serde_json::Value = serde_json::from_str(&text).expect("package.json");
+    let version = manifest["dependencies"][package]
+        .as_str()
+        .unwrap_or_else(|| panic!("{file} has no dependency {package}"))
+        .to_owned();
+    let lock_path = file.replace("package.json", "package-lock.json");
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(&lock_path)).expect("a lockfile"))
+            .expect("package-lock.json");
+    let locked = &lock["packages"][format!("node_modules/{package}")]["version"];
+    assert_eq!(
+        locked.as_str(),
+        Some(version.as_str()),
+        "{lock_path}: {package}"
+    );
+    version
+}
+
+/// README's "Clients proven" table says what the suites pin: each client's version (and the
+/// version of what it runs on, "on `core` 2.16.1") is the one its pin file names, each suite
+/// exists, and every pin file of a suite is named by a row.
+#[test]
+fn clients_proven_are_the_pinned_versions() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let clients = common::table(common::section("The emulator"), "Client");
+    let (version, file, suite) = (
+        clients.column("Version"),
+        clients.column("Pinned in"),
+        clients.column("Suite"),
+    );
+    let mut files = BTreeSet::new();
+    for row in &clients.rows {
+        let file = common::plain(&row[file]);
+        let spans = common::spans(&row[0]);
+        assert_eq!(pinned(root, &file, spans[0]), row[version], "{}", row[0]);
+        // "on `aliyun-python-sdk-core` 2.16.1": what the client runs on, pinned alike.
+        for base in &spans[1..] {
+            let after = row[0]
+                .split(&format!("`{base}` "))
+                .nth(1)
+                .expect("a version");
+            let named: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            assert_eq!(pinned(root, &file, base), named, "{}", row[0]);
+        }
+        assert!(
+            root.join(common::plain(&row[suite])).exists(),
+            "{}",
+            row[suite]
+        );
+        files.insert(file);
+    }
+    let mut on_disk = BTreeSet::new();
+    for dir in std::fs::read_dir(root.join("tests")).expect("tests/") {
+        let dir = dir.expect("an entry").path();
+        for pins in ["requirements.txt", "package.json"] {
+            if dir.join(pins).exists() {
+                let name = dir.file_name().expect("a name").to_string_lossy();
+                on_disk.insert(format!("tests/{name}/{pins}"));
+            }
+        }
+    }
+    assert_eq!(files, on_disk, "every suite's pin file has a row");
+}
