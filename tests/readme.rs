@@ -42,6 +42,7 @@ const ERROR_RS: &str = include_str!("../src/error.rs");
 const TOUR: &str = include_str!("../examples/tour.rs");
 const PERFORMANCE: &str = include_str!("../docs/performance.md");
 const TESTING: &str = include_str!("../docs/testing.md");
+const FIDELITY: &str = include_str!("../docs/fidelity.md");
 const BENCH: &str = include_str!("../benches/lifecycle.rs");
 const FUZZ_REGRESSIONS: &str = include_str!("fuzz_regressions.rs");
 const GITIGNORE: &str = include_str!("../.gitignore");
@@ -51,6 +52,7 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("README.md", README),
     ("docs/performance.md", PERFORMANCE),
     ("docs/testing.md", TESTING),
+    ("docs/fidelity.md", FIDELITY),
 ];
 
 // ---- markdown helpers -------------------------------------------------------------------
@@ -585,6 +587,74 @@ fn operation_denied_reasons_are_the_documented_ones() -> Result<(), Box<dyn Erro
     );
     engine.delete_edge_transcode_job(&account, &delete, now)?;
     Ok(())
+}
+
+// ---- (b2) docs/fidelity.md --------------------------------------------------------------
+
+#[test]
+fn fidelity_snippet_runs() {
+    // fidelity snippet begin
+    use live_lifecycle::{Config, Engine};
+
+    // Refuses what the documentation refuses:
+    let lenient = Engine::new(Config::default());
+    // And what the crate infers is a mistake:
+    let strict = Engine::new(Config {
+        strict: true,
+        ..Config::default()
+    });
+    assert!(!lenient.config().strict && strict.config().strict);
+    // fidelity snippet end
+}
+
+#[test]
+fn fidelity_snippet_is_the_one_tested_here() {
+    let blocks = fenced_blocks(FIDELITY, "rust");
+    assert_eq!(
+        blocks.len(),
+        1,
+        "docs/fidelity.md should hold one rust snippet"
+    );
+    let here = snippet_between("// fidelity snippet begin", "// fidelity snippet end");
+    assert_eq!(normalise(&blocks[0]), here);
+}
+
+/// Each row of the refusal table is a refusal with a real code, decided always, strict only
+/// or removed, on a quoted source; the decisions agree with the Behaviour notes' row.
+#[test]
+fn fidelity_table_decides_each_refusal() {
+    let t = table(FIDELITY, "Rule");
+    assert_eq!(
+        t.header.iter().map(|h| plain(h)).collect::<Vec<_>>(),
+        ["Rule", "Refused with", "The docs", "Decision", "Why"]
+    );
+    let codes = known_codes();
+    let mut decided = BTreeMap::<String, usize>::new();
+    for row in &t.rows {
+        let rule = &row[0];
+        for code in spans(&row[1]) {
+            assert!(codes.contains_key(code), "{rule}: {code} is no code");
+        }
+        let source = &row[2];
+        assert!(
+            source.contains("seed 00") || source.contains("live-api.md §"),
+            "{rule}: the docs it rests on are not named"
+        );
+        let decision = plain(&row[3]);
+        assert!(
+            ["always", "strict only", "removed"].contains(&decision.as_str()),
+            "{rule}: decision {decision:?}"
+        );
+        *decided.entry(decision).or_default() += 1;
+    }
+    assert!(
+        decided.len() == 3,
+        "every kind of decision is taken: {decided:?}"
+    );
+    assert!(!Config::default().strict);
+    let note = behaviour("Strictness");
+    assert!(note.contains("Config.strict") && note.contains("off by default"));
+    assert!(note.contains("docs/fidelity.md"));
 }
 
 // ---- (c) the default template catalogue -------------------------------------------------
