@@ -121,8 +121,9 @@ pub struct StreamUrl(String);
 impl StreamUrl {
     /// Parses an edge transcoding input URL (`StreamInput`) by the rules of a strict engine
     /// when `strict`: `rtmp`, `rtmps` or `srt`, with an application and a stream (rtmp) or
-    /// a port (srt), no user part, no fragment. Otherwise by a default engine's: any URL
-    /// written `scheme://host…` without spaces or control characters.
+    /// a port (srt), no user part, no fragment, at most 2000 characters. Otherwise by a
+    /// default engine's: any URL written `scheme://host…` without spaces or control
+    /// characters.
     ///
     /// ```
     /// # use live_lifecycle::StreamUrl;
@@ -135,8 +136,9 @@ impl StreamUrl {
     }
 
     /// Parses an edge transcoding output URL (`StreamOutput`): under `strict`, `rtmp` or
-    /// `rtmps` with an application and a stream, no user part, no fragment; otherwise any
-    /// URL written `scheme://host…` without spaces or control characters.
+    /// `rtmps` with an application and a stream, no user part, no fragment, at most 2000
+    /// characters; otherwise any URL written `scheme://host…` without spaces or control
+    /// characters.
     ///
     /// ```
     /// # use live_lifecycle::StreamUrl;

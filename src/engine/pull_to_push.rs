@@ -79,8 +79,9 @@ impl Engine {
     /// CreateLivePullToPush: a new task, not started until its StartTime.
     ///
     /// Errors: MissingParameter, InvalidParameter, InvalidParam.CodeIllegalDuration,
-    /// LiveServiceNotFound, CodeInvalidAliUid, CodeTaskLimitExceeded, CodeDstUrlOccupied,
-    /// InternalError (the id generator made a bad or repeated id).
+    /// LiveServiceNotFound, CodeInvalidAliUid, CodeTaskLimitExceeded, CodeDstUrlOccupied
+    /// (only with `Config::strict`), InternalError (the id generator made a bad or repeated
+    /// id).
     ///
     /// ```
     /// use live_lifecycle::{Config, Engine, pull_to_push::CreateLivePullToPushRequest};
