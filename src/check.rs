@@ -1,16 +1,31 @@
 //! The collector behind every request's validation: each field is parsed once, every problem
 //! is kept, and the caller picks either the whole list (clients) or the first by precedence
-//! (the server path).
+//! (the server path). It carries the engine's strictness (`Config::strict`), so every rule
+//! that only a strict engine applies is written once, in its parser, and consults it there.
 
 use crate::error::{ApiError, Detail, Precedence};
 
 /// Problems found while parsing one request, each with its place in the precedence.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Check {
     problems: Vec<(Precedence, ApiError)>,
+    strict: bool,
 }
 
 impl Check {
+    /// A collector for a default engine (`strict: false`) or a strict one.
+    pub(crate) fn new(strict: bool) -> Self {
+        Self {
+            problems: Vec::new(),
+            strict,
+        }
+    }
+
+    /// Whether the rules only a strict engine applies are checked.
+    pub(crate) fn strict(&self) -> bool {
+        self.strict
+    }
+
     fn push(&mut self, class: Precedence, problem: ApiError) {
         self.problems.push((class, problem));
     }
@@ -116,28 +131,52 @@ impl Check {
     }
 }
 
-/// Implements `validate` and `validate_all` for a request from its `parse(&self, &mut Check)`.
+/// Implements `validate`, `validate_all` (as a default engine checks) and `validate_with`,
+/// `validate_all_with` (as an engine of the given strictness checks) for a request from its
+/// `parse(&self, &mut Check)`.
 macro_rules! validation {
     ($request:ty => $valid:ty, at $now:ident) => {
         impl $request {
             /// Checks the request without any state, as a client can before sending, against
             /// `now` (time windows must end after it): the validated form, or the first
-            /// problem by the documented precedence (missing → malformed → cross-field).
+            /// problem by the documented precedence (missing → malformed → cross-field). As a
+            /// default engine checks; [`Self::validate_with`] checks as a strict one.
             pub fn validate(
                 &self,
                 $now: chrono::DateTime<chrono::Utc>,
             ) -> Result<$valid, $crate::ApiError> {
-                let mut check = $crate::check::Check::default();
-                let value = self.parse(&mut check, $now);
-                check.finish(value)
+                self.validate_with($now, false)
             }
 
             /// Every problem of the request at `now`, in precedence order; empty when valid.
+            /// As a default engine checks.
             pub fn validate_all(
                 &self,
                 $now: chrono::DateTime<chrono::Utc>,
             ) -> Vec<$crate::ApiError> {
-                let mut check = $crate::check::Check::default();
+                self.validate_all_with($now, false)
+            }
+
+            /// [`Self::validate`] as an engine with [`Config::strict`](crate::Config::strict)
+            /// set to `strict` checks.
+            pub fn validate_with(
+                &self,
+                $now: chrono::DateTime<chrono::Utc>,
+                strict: bool,
+            ) -> Result<$valid, $crate::ApiError> {
+                let mut check = $crate::check::Check::new(strict);
+                let value = self.parse(&mut check, $now);
+                check.finish(value)
+            }
+
+            /// [`Self::validate_all`] as an engine with
+            /// [`Config::strict`](crate::Config::strict) set to `strict` checks.
+            pub fn validate_all_with(
+                &self,
+                $now: chrono::DateTime<chrono::Utc>,
+                strict: bool,
+            ) -> Vec<$crate::ApiError> {
+                let mut check = $crate::check::Check::new(strict);
                 let _ = self.parse(&mut check, $now);
                 check.into_all()
             }
@@ -147,16 +186,30 @@ macro_rules! validation {
         impl $request {
             /// Checks the request without any state, as a client can before sending: the
             /// validated form, or the first problem by the documented precedence
-            /// (missing → malformed → cross-field).
+            /// (missing → malformed → cross-field). As a default engine checks;
+            /// [`Self::validate_with`] checks as a strict one.
             pub fn validate(&self) -> Result<$valid, $crate::ApiError> {
-                let mut check = $crate::check::Check::default();
+                self.validate_with(false)
+            }
+
+            /// Every problem of the request, in precedence order; empty when it is valid.
+            /// As a default engine checks.
+            pub fn validate_all(&self) -> Vec<$crate::ApiError> {
+                self.validate_all_with(false)
+            }
+
+            /// [`Self::validate`] as an engine with [`Config::strict`](crate::Config::strict)
+            /// set to `strict` checks.
+            pub fn validate_with(&self, strict: bool) -> Result<$valid, $crate::ApiError> {
+                let mut check = $crate::check::Check::new(strict);
                 let value = self.parse(&mut check);
                 check.finish(value)
             }
 
-            /// Every problem of the request, in precedence order; empty when it is valid.
-            pub fn validate_all(&self) -> Vec<$crate::ApiError> {
-                let mut check = $crate::check::Check::default();
+            /// [`Self::validate_all`] as an engine with
+            /// [`Config::strict`](crate::Config::strict) set to `strict` checks.
+            pub fn validate_all_with(&self, strict: bool) -> Vec<$crate::ApiError> {
+                let mut check = $crate::check::Check::new(strict);
                 let _ = self.parse(&mut check);
                 check.into_all()
             }

@@ -1,5 +1,5 @@
 //! What an engine is built with: who may use each service, the quotas, the templates, the
-//! rate limits.
+//! rate limits, and how strictly requests are checked.
 
 use std::collections::BTreeSet;
 
@@ -51,6 +51,7 @@ impl Access {
 /// assert_eq!(config.host_id, "live.aliyuncs.com");
 /// assert_eq!(config.edge_limits.max_jobs, 500);
 /// assert_eq!(config.task_limits.max_tasks, 100);
+/// assert!(!config.strict);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
@@ -72,6 +73,46 @@ pub struct Config {
     pub throttle: Throttle,
     /// The `HostId` of error bodies.
     pub host_id: String,
+    /// Whether to refuse, besides what the documentation refuses, what it only calls
+    /// ineffective and what the crate infers is a mistake (docs/fidelity.md, "Refusals:
+    /// strict or lenient"). Off by default: a default engine refuses only what the
+    /// documentation refuses or what is plainly malformed, and accepts and ignores the
+    /// rest, as the real service would. A configuration written without the field reads
+    /// as `false`.
+    ///
+    /// ```
+    /// use live_lifecycle::pull_to_push::CreateLivePullToPushRequest;
+    /// use live_lifecycle::{Config, Engine};
+    ///
+    /// // A live source with RepeatNumber, which the docs call effective only for vod and
+    /// // url sources.
+    /// let req = CreateLivePullToPushRequest {
+    ///     region: Some("cn-shanghai".into()),
+    ///     start_time: Some("2030-01-01T10:00:00Z".into()),
+    ///     end_time: Some("2030-01-01T12:00:00Z".into()),
+    ///     source_type: Some("live".into()),
+    ///     source_protocol: Some("rtmp".into()),
+    ///     source_urls: Some(vec!["rtmp://pull.example.com/live/s1".into()]),
+    ///     dst_url: Some("rtmp://push.example.com/live/s1".into()),
+    ///     repeat_number: Some(2),
+    ///     ..Default::default()
+    /// };
+    /// let (account, now) = ("1001".try_into().unwrap(), "2030-01-01T09:00:00Z".parse().unwrap());
+    ///
+    /// let mut lenient = Engine::new(Config::default());
+    /// assert!(lenient.create_live_pull_to_push(&account, &req, now).is_ok()); // accepted, ignored
+    ///
+    /// let mut strict = Engine::new(Config { strict: true, ..Config::default() });
+    /// let refused = strict.create_live_pull_to_push(&account, &req, now).unwrap_err();
+    /// assert_eq!(refused.code(), "InvalidParameter");
+    ///
+    /// // Configurations written before the field existed still load, lenient.
+    /// let mut old = serde_json::to_value(Config::default()).unwrap();
+    /// old.as_object_mut().unwrap().remove("strict");
+    /// assert!(!serde_json::from_value::<Config>(old).unwrap().strict);
+    /// ```
+    #[serde(default)]
+    pub strict: bool,
 }
 
 impl Default for Config {
@@ -85,6 +126,7 @@ impl Default for Config {
             live_domains: Access::Everyone,
             throttle: Throttle::default(),
             host_id: "live.aliyuncs.com".to_owned(),
+            strict: false,
         }
     }
 }

@@ -117,7 +117,8 @@ pub enum ApiError {
         limit: u32,
     },
     /// Another live task of the account already pushes to this DstUrl (400,
-    /// `CodeDstUrlOccupied`; code chosen here, the docs name none).
+    /// `CodeDstUrlOccupied`; code chosen here, the docs name none). Only an engine with
+    /// `Config::strict` refuses it: the docs say the ingest fails, not the call.
     #[error("The DstUrl is already used by task {task_id}.")]
     DstUrlOccupied {
         /// The task that holds the URL.

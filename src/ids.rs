@@ -11,11 +11,27 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The longest id accepted, in bytes. Alibaba's ids are 32–36 characters; the bound keeps
-/// room for embedders' own schemes while refusing megabyte-long "ids".
+use crate::error::Detail;
+
+/// The longest id a strict engine accepts, and the longest the engine hands out, in bytes.
+/// Alibaba's ids are 32–36 characters; the bound keeps room for embedders' own schemes.
 pub const MAX_ID_LEN: usize = 128;
 
-/// Checks the shape every id shares: 1 to [`MAX_ID_LEN`] visible ASCII characters.
+/// Checks what makes any text an id: at least one character, and no whitespace or control
+/// character (an id is one token; a space or a tab in one is a pasting mistake).
+pub(crate) fn check_token(text: &str) -> Result<(), &'static str> {
+    if text.is_empty() {
+        Err("must not be empty")
+    } else if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("must not contain spaces or control characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks the shape of the ids the engine hands out and accounts have, which a strict
+/// engine also demands of the ids callers send: 1 to [`MAX_ID_LEN`] visible ASCII
+/// characters.
 pub(crate) fn check_id(text: &str) -> Result<(), &'static str> {
     if text.is_empty() {
         Err("must not be empty")
@@ -28,11 +44,24 @@ pub(crate) fn check_id(text: &str) -> Result<(), &'static str> {
     }
 }
 
+/// An id a caller sent: any text [`check_token`] takes; under `strict`, also the shape of
+/// [`check_id`] (docs/fidelity.md: the docs give ids no shape, so only a strict engine asks
+/// for one).
+pub(crate) fn sent<'a, I>(text: &'a str, strict: bool) -> Result<I, Detail>
+where
+    I: TryFrom<&'a str, Error = &'static str>,
+{
+    if strict {
+        check_id(text).map_err(Detail::Borrowed)?;
+    }
+    I::try_from(text).map_err(Detail::Borrowed)
+}
+
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident, $example:literal, $check:ident, $shape:literal) => {
         $(#[$doc])*
         ///
-        /// Holds 1 to 128 visible ASCII characters; built only through `TryFrom`. The text is
+        #[doc = concat!("Holds ", $shape, "; built only through `TryFrom`. The text is")]
         /// shared, so a clone (for an event, a reply, an index) copies a pointer.
         ///
         /// ```
@@ -67,7 +96,7 @@ macro_rules! id_type {
         impl TryFrom<&str> for $name {
             type Error = &'static str;
             fn try_from(text: &str) -> Result<Self, Self::Error> {
-                check_id(text)?;
+                $check(text)?;
                 Ok(Self(Arc::from(text)))
             }
         }
@@ -95,27 +124,37 @@ macro_rules! id_type {
 id_type!(
     /// The caller's account (Alibaba's "aliuid"), as authenticated by the embedder.
     AccountId,
-    "1234567890123456"
+    "1234567890123456",
+    check_id,
+    "1 to 128 visible ASCII characters"
 );
 id_type!(
     /// An edge data centre (`ClusterId`).
     ClusterId,
-    "cluster-1"
+    "cluster-1",
+    check_token,
+    "any text without whitespace or control characters (a strict engine asks for 1 to 128 visible ASCII characters of the ids callers send)"
 );
 id_type!(
     /// An edge transcoding job (`JobId`).
     JobId,
-    "0e4ea20b48fb04483915d4f2cd8ac2a1"
+    "0e4ea20b48fb04483915d4f2cd8ac2a1",
+    check_token,
+    "any text without whitespace or control characters (a strict engine asks for 1 to 128 visible ASCII characters of the ids callers send)"
 );
 id_type!(
     /// An edge transcoding template (`TemplateId`).
     TemplateId,
-    "tpl-common-h264-720p"
+    "tpl-common-h264-720p",
+    check_token,
+    "any text without whitespace or control characters (a strict engine asks for 1 to 128 visible ASCII characters of the ids callers send)"
 );
 id_type!(
     /// A pull-to-push task (`TaskId`).
     TaskId,
-    "fd245384-4067-4f91-9d75-9666a6bc0a1e"
+    "fd245384-4067-4f91-9d75-9666a6bc0a1e",
+    check_token,
+    "any text without whitespace or control characters (a strict engine asks for 1 to 128 visible ASCII characters of the ids callers send)"
 );
 
 /// A reply's `RequestId`: any text (an embedder's generator may make ids of any shape).

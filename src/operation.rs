@@ -24,14 +24,15 @@ use crate::pull_to_push::{
 use crate::throttle::Family;
 use crate::wire;
 
-/// A request's own checks, at `now` for the two that take it.
+/// A request's own checks, at `now` for the two that take it, as an engine of the given
+/// strictness checks.
 macro_rules! checks {
-    (stateless, $r:expr, $now:expr) => {{
+    (stateless, $r:expr, $now:expr, $strict:expr) => {{
         let _ = $now;
-        $r.validate_all()
+        $r.validate_all_with($strict)
     }};
-    (at_now, $r:expr, $now:expr) => {
-        $r.validate_all($now)
+    (at_now, $r:expr, $now:expr, $strict:expr) => {
+        $r.validate_all_with($now, $strict)
     };
 }
 
@@ -87,7 +88,8 @@ macro_rules! operations {
                 now: DateTime<Utc>,
             ) -> Result<Request, ApiError> {
                 match self {
-                    $(Self::$name => wire::decode(params, |r: &$request| checks!($checks, r, now))
+                    // Only the missing parameters matter here, which strictness never changes.
+                    $(Self::$name => wire::decode(params, |r: &$request| checks!($checks, r, now, false))
                         .map(Request::$name),)+
                 }
             }
@@ -137,8 +139,9 @@ macro_rules! operations {
             }
 
             /// Every problem the request's own checks find, in precedence order (empty when
-            /// it is valid); `now` matters to the two that take it (CreateLivePullToPush and
-            /// UpdateLivePullToPush, whose windows must end after it).
+            /// it is valid), as a default engine checks; `now` matters to the two that take it
+            /// (CreateLivePullToPush and UpdateLivePullToPush, whose windows must end after
+            /// it).
             ///
             /// ```
             /// use live_lifecycle::Request;
@@ -147,8 +150,25 @@ macro_rules! operations {
             /// assert_eq!(problems[0].code(), "MissingParameter");
             /// ```
             pub fn validate_all(&self, now: DateTime<Utc>) -> Vec<ApiError> {
+                self.validate_all_with(now, false)
+            }
+
+            /// [`Request::validate_all`] as an engine with
+            /// [`Config::strict`](crate::Config::strict) set to `strict` checks.
+            ///
+            /// ```
+            /// use live_lifecycle::Request;
+            /// let r = Request::from(live_lifecycle::edge::ListEdgeTranscodeJobRequest {
+            ///     cluster_id: Some("c".repeat(129)),
+            ///     ..Default::default()
+            /// });
+            /// let now = "2030-01-01T00:00:00Z".parse().unwrap();
+            /// assert!(r.validate_all_with(now, false).is_empty());
+            /// assert_eq!(r.validate_all_with(now, true)[0].code(), "InvalidParameter");
+            /// ```
+            pub fn validate_all_with(&self, now: DateTime<Utc>, strict: bool) -> Vec<ApiError> {
                 match self {
-                    $(Self::$name(r) => checks!($checks, r, now),)+
+                    $(Self::$name(r) => checks!($checks, r, now, strict),)+
                 }
             }
         }
@@ -265,7 +285,8 @@ operations! {
 
 impl Request {
     /// The request's own checks, as a client can run them before sending: the first problem
-    /// by the documented precedence (missing → malformed → cross-field), if any.
+    /// by the documented precedence (missing → malformed → cross-field), if any, as a
+    /// default engine checks.
     ///
     /// ```
     /// use live_lifecycle::Request;
@@ -274,7 +295,24 @@ impl Request {
     /// assert_eq!(err.code(), "MissingParameter");
     /// ```
     pub fn validate(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
-        match self.validate_all(now).into_iter().next() {
+        self.validate_with(now, false)
+    }
+
+    /// [`Request::validate`] as an engine with [`Config::strict`](crate::Config::strict) set
+    /// to `strict` checks.
+    ///
+    /// ```
+    /// use live_lifecycle::Request;
+    /// let r = Request::from(live_lifecycle::edge::GetEdgeTranscodeJobRequest {
+    ///     cluster_id: Some("c1".into()),
+    ///     job_id: Some("j\u{e9}".into()),
+    /// });
+    /// let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// assert!(r.validate_with(now, false).is_ok()); // no such job: JobNotFound from an engine
+    /// assert!(r.validate_with(now, true).is_err()); // not printable ASCII
+    /// ```
+    pub fn validate_with(&self, now: DateTime<Utc>, strict: bool) -> Result<(), ApiError> {
+        match self.validate_all_with(now, strict).into_iter().next() {
             Some(problem) => Err(problem),
             None => Ok(()),
         }

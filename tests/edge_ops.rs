@@ -730,16 +730,10 @@ fn missing_parameter_on_every_required_field_of_every_operation() {
 }
 
 /// Malformed values of each field, per operation.
+/// Values every engine refuses as `InvalidParameter`: documented rules, and values that are
+/// plainly malformed (docs/fidelity.md).
 fn malformed(op: Op) -> Vec<(&'static str, Value)> {
-    let long_id = "x".repeat(129);
-    let ids = |field: &'static str| {
-        vec![
-            (field, json!("has space")),
-            (field, json!(long_id)),
-            (field, json!("tab\there")),
-            (field, json!("ünïcode")),
-        ]
-    };
+    let ids = |field: &'static str| vec![(field, json!("has space")), (field, json!("tab\there"))];
     let names = |field: &'static str| {
         vec![
             (field, json!("has space")),
@@ -751,25 +745,12 @@ fn malformed(op: Op) -> Vec<(&'static str, Value)> {
     };
     let inputs = |field: &'static str| {
         vec![
-            (field, json!("http://h/app/stream")),
-            (field, json!("rtmp://h/app")),
-            (field, json!("rtmp://h/app/stream#frag")),
-            (field, json!("rtmp://user:pass@h/app/stream")),
             (field, json!("rtmp://h/app/str eam")),
-            (field, json!("srt://h")),
             (field, json!("not a url")),
-            (field, json!(format!("rtmp://h/app/{}", "s".repeat(2000)))),
+            (field, json!("rtmp:h/app/stream")),
         ]
     };
-    let outputs = |field: &'static str| {
-        let mut v = inputs(field);
-        v.push((field, json!("srt://h:9000")));
-        v
-    };
-    let keyword = vec![
-        ("Keyword", json!("k".repeat(256))),
-        ("Keyword", json!("line\nbreak")),
-    ];
+    let keyword = vec![("Keyword", json!("line\nbreak"))];
     let page = vec![
         ("PageNo", json!(0)),
         ("PageNo", json!(-1)),
@@ -786,7 +767,7 @@ fn malformed(op: Op) -> Vec<(&'static str, Value)> {
             cases.extend(names("Name"));
             cases.extend(ids("TemplateId"));
             cases.extend(inputs("StreamInput"));
-            cases.extend(outputs("StreamOutput"));
+            cases.extend(inputs("StreamOutput"));
         }
         Op::Get | Op::Start | Op::Stop | Op::Delete => cases.extend(ids("JobId")),
         Op::Update => {
@@ -797,7 +778,7 @@ fn malformed(op: Op) -> Vec<(&'static str, Value)> {
             cases.extend(names("Name"));
             cases.extend(ids("TemplateId"));
             cases.extend(inputs("StreamInput"));
-            cases.extend(outputs("StreamOutput"));
+            cases.extend(inputs("StreamOutput"));
         }
         Op::List => {
             cases.extend(keyword);
@@ -816,6 +797,50 @@ fn malformed(op: Op) -> Vec<(&'static str, Value)> {
     cases
 }
 
+/// Values only a strict engine refuses as `InvalidParameter`: the crate's inferences
+/// (docs/fidelity.md). A default engine takes them.
+fn strict_only(op: Op) -> Vec<(&'static str, Value)> {
+    let long_id = "x".repeat(129);
+    let ids = |field: &'static str| vec![(field, json!(long_id)), (field, json!("ünïcode"))];
+    let inputs = |field: &'static str| {
+        vec![
+            (field, json!("http://h/app/stream")),
+            (field, json!("rtmp://h/app")),
+            (field, json!("rtmp://h/app/stream#frag")),
+            (field, json!("rtmp://user:pass@h/app/stream")),
+            (field, json!("srt://h")),
+            (field, json!(format!("rtmp://h/app/{}", "s".repeat(2000)))),
+        ]
+    };
+    let outputs = |field: &'static str| {
+        let mut v = inputs(field);
+        v.push((field, json!("srt://h:9000")));
+        v
+    };
+    let mut cases = ids("ClusterId");
+    match op {
+        Op::Create | Op::Update => {
+            if op == Op::Update {
+                cases.extend(ids("JobId"));
+            }
+            cases.extend(ids("TemplateId"));
+            cases.extend(inputs("StreamInput"));
+            cases.extend(outputs("StreamOutput"));
+        }
+        Op::Get | Op::Start | Op::Stop | Op::Delete => cases.extend(ids("JobId")),
+        Op::GetTemplate => cases.extend(ids("TemplateId")),
+        Op::List | Op::ListTemplates => {}
+    }
+    cases
+}
+
+fn strict() -> Config {
+    Config {
+        strict: true,
+        ..Config::default()
+    }
+}
+
 #[test]
 fn invalid_parameter_on_every_field_of_every_operation() {
     let mut e = Engine::new(Config::default());
@@ -827,6 +852,82 @@ fn invalid_parameter_on_every_field_of_every_operation() {
             assert_invalid(&r, field);
         }
     }
+}
+
+#[test]
+fn a_strict_engine_also_refuses_what_the_crate_infers() {
+    let mut strict_engine = Engine::new(strict());
+    let job = fresh_job(&mut strict_engine);
+    for op in OPS {
+        for (field, value) in malformed(op).into_iter().chain(strict_only(op)) {
+            let fields = with(&op.base(&job), field, value.clone());
+            let r = op.refuse(&mut strict_engine, &a(), &fields);
+            assert_invalid(&r, field);
+        }
+    }
+    // A default engine takes each: the ids are looked up (and not found, or a cluster of
+    // their own), the URLs stored.
+    for op in OPS {
+        for (field, value) in strict_only(op) {
+            let mut e = Engine::new(Config::default());
+            let job = fresh_job(&mut e);
+            let fields = with(&op.base(&job), field, value.clone());
+            match op.run(&mut e, &a(), &fields, t0()) {
+                Ok(_) => {}
+                Err(r) => assert!(
+                    ["JobNotFound", "TemplateNotFound"].contains(&r.code()),
+                    "{op:?} {field}={value}: {r:?}"
+                ),
+            }
+            assert!(e.state().invariants_hold());
+        }
+    }
+}
+
+#[test]
+fn a_default_engine_stores_and_echoes_what_only_a_strict_one_refuses() {
+    let mut e = Engine::new(Config::default());
+    let cluster = "c".repeat(129);
+    let input = "http://h/app/stream#frag";
+    let output = "rtmp://user:pass@h/app";
+    let req = CreateEdgeTranscodeJobRequest {
+        cluster_id: s(&cluster),
+        stream_input: s(input),
+        stream_output: s(output),
+        ..create_req("echo", T01)
+    };
+    assert_eq!(
+        problem(&req.validate_with(true).unwrap_err()),
+        bad("ClusterId")
+    );
+    let job = e
+        .create_edge_transcode_job(&a(), &req, t0())
+        .unwrap()
+        .job_id
+        .to_string();
+    let get = GetEdgeTranscodeJobRequest {
+        cluster_id: s(&cluster),
+        job_id: s(&job),
+    };
+    let view = to_json(&e.get_edge_transcode_job(&a(), &get, t0()).unwrap())["Job"].clone();
+    assert_eq!(
+        (view["StreamInput"].clone(), view["StreamOutput"].clone()),
+        (json!(input), json!(output))
+    );
+    let listed = ListEdgeTranscodeJobRequest {
+        cluster_id: s(&cluster),
+        keyword: s(&"k".repeat(256)),
+        ..list_req()
+    };
+    // A keyword longer than any name is no mistake in either mode: it finds nothing.
+    for strict in [false, true] {
+        let keyword = ListEdgeTranscodeJobRequest {
+            keyword: listed.keyword.clone(),
+            ..list_req()
+        };
+        assert!(keyword.validate_with(strict).is_ok());
+    }
+    assert!(list_ids(&mut e, &a(), &listed).is_empty());
 }
 
 #[test]
@@ -934,19 +1035,48 @@ fn template_not_found_on_create_update_and_get_template() {
 
 #[test]
 fn operation_denied_with_each_reason_of_the_lifecycle_table() {
-    let mut e = Engine::new(Config::default());
-    let fresh = fresh_job(&mut e);
-    let running = running_job(&mut e);
-    let cases = [
-        (Op::Start, &running, ALREADY_RUNNING),
-        (Op::Stop, &fresh, NOT_RUNNING),
-        (Op::Update, &running, UPDATE_RUNNING),
-        (Op::Delete, &running, DELETE_RUNNING),
-    ];
-    for (op, job, reason) in cases {
-        let r = op.refuse(&mut e, &a(), &op.base(job));
-        assert_body(&r, "OperationDenied", 403, &denied_message(reason));
+    for config in [Config::default(), strict()] {
+        let strict = config.strict;
+        let mut e = Engine::new(config);
+        let fresh = fresh_job(&mut e);
+        let running = running_job(&mut e);
+        let mut cases = vec![
+            (Op::Start, &running, ALREADY_RUNNING),
+            (Op::Stop, &fresh, NOT_RUNNING),
+            (Op::Update, &running, UPDATE_RUNNING),
+        ];
+        if strict {
+            cases.push((Op::Delete, &running, DELETE_RUNNING));
+        }
+        for (op, job, reason) in cases {
+            let r = op.refuse(&mut e, &a(), &op.base(job));
+            assert_body(&r, "OperationDenied", 403, &denied_message(reason));
+        }
     }
+}
+
+#[test]
+fn a_default_engine_deletes_a_running_job_and_a_strict_one_refuses() {
+    // The docs do not say whether a running job may be deleted (live-api.md §2.8).
+    let mut strict_engine = Engine::new(strict());
+    let running = running_job(&mut strict_engine);
+    let r = Op::Delete.refuse(&mut strict_engine, &a(), &Op::Delete.base(&running));
+    assert_body(&r, "OperationDenied", 403, &denied_message(DELETE_RUNNING));
+
+    let mut e = Engine::new(limits(500, 1));
+    let running = running_job(&mut e);
+    let body = Op::Delete
+        .run(&mut e, &a(), &Op::Delete.base(&running), t0())
+        .unwrap();
+    assert_eq!(body, json!({"RequestId": body["RequestId"]}));
+    let r = Op::Get.refuse(&mut e, &a(), &Op::Get.base(&running));
+    assert_eq!(r.code(), "JobNotFound");
+    assert!(e.state().invariants_hold());
+    // It no longer counts as running: another job may start under a limit of one.
+    let other = fresh_job(&mut e);
+    Op::Start
+        .run(&mut e, &a(), &Op::Start.base(&other), t0())
+        .unwrap();
 }
 
 fn limits(max_jobs: u32, max_running_jobs: u32) -> Config {
@@ -1196,9 +1326,12 @@ const STATES: [JobState; 5] = [
     JobState::NeverExisted,
 ];
 
-/// An engine with account A's job in `state`; returns the job id.
-fn engine_with(state: JobState) -> (Engine, String) {
-    let mut e = Engine::new(Config::default());
+/// An engine (strict or not) with account A's job in `state`; returns the job id.
+fn engine_with(state: JobState, strict: bool) -> (Engine, String) {
+    let mut e = Engine::new(Config {
+        strict,
+        ..Config::default()
+    });
     let id = match state {
         JobState::Fresh => fresh_job(&mut e),
         JobState::Running => running_job(&mut e),
@@ -1218,9 +1351,10 @@ enum Outcome {
     NotFound,
 }
 
-fn expected(state: JobState, op: Op) -> Outcome {
+fn expected(state: JobState, op: Op, strict: bool) -> Outcome {
     use JobState::{Deleted, Fresh, NeverExisted, Running, Stopped};
     match (state, op) {
+        (Running, Op::Delete) if !strict => Outcome::Ok,
         (Deleted | NeverExisted, _) => Outcome::NotFound,
         (_, Op::Get) => Outcome::Ok,
         (Fresh | Stopped, Op::Update | Op::Start | Op::Delete) => Outcome::Ok,
@@ -1241,13 +1375,13 @@ fn get_job(e: &mut Engine, job: &str) -> Value {
 fn every_job_state_against_every_job_operation() {
     let later = t0() + TimeDelta::hours(1);
     let later_text = "2024-05-01T10:00:00Z";
-    for state in STATES {
+    for (state, strict) in STATES.into_iter().flat_map(|s| [(s, false), (s, true)]) {
         for op in [Op::Get, Op::Update, Op::Start, Op::Stop, Op::Delete] {
-            let (mut e, job) = engine_with(state);
-            let ctx = format!("{state:?} × {op:?}");
+            let (mut e, job) = engine_with(state, strict);
+            let ctx = format!("{state:?} × {op:?}, strict {strict}");
             let before = (state != JobState::Deleted && state != JobState::NeverExisted)
                 .then(|| get_job(&mut e, &job));
-            match expected(state, op) {
+            match expected(state, op, strict) {
                 Outcome::NotFound => {
                     let r = assert_refused_changes_nothing(&mut e, |e| {
                         op.run(e, &a(), &op.base(&job), later)
@@ -1308,7 +1442,7 @@ fn every_job_state_against_every_job_operation() {
 #[test]
 fn list_shows_jobs_in_both_statuses_and_hides_gone_ones() {
     for state in STATES {
-        let (mut e, job) = engine_with(state);
+        let (mut e, job) = engine_with(state, false);
         let before = e.state().clone();
         let listed = e.list_edge_transcode_job(&a(), &list_req(), t0()).unwrap();
         assert_eq!(e.state(), &before);
@@ -1340,7 +1474,7 @@ fn list_shows_jobs_in_both_statuses_and_hides_gone_ones() {
 
 #[test]
 fn stopped_job_can_go_round_the_lifecycle_again() {
-    let (mut e, job) = engine_with(JobState::Stopped);
+    let (mut e, job) = engine_with(JobState::Stopped, false);
     let times: Vec<DateTime<Utc>> = (1..=4).map(|h| t0() + TimeDelta::hours(h)).collect();
     e.start_edge_transcode_job(&a(), &start_req(&job), times[0])
         .unwrap();
@@ -1420,7 +1554,7 @@ fn within_a_class_the_first_field_of_the_table_wins() {
             Op::Update,
             &[
                 ("StreamOutput", json!("")),
-                ("StreamInput", json!("http://x/a/b")),
+                ("StreamInput", json!("http://x/a b")),
             ],
             "StreamInput",
         ),
@@ -1598,7 +1732,7 @@ fn create_checks_the_template_before_the_job_quota() {
 #[test]
 fn another_accounts_job_is_not_found_and_not_listed() {
     for state in [JobState::Fresh, JobState::Running, JobState::Stopped] {
-        let (mut e, job) = engine_with(state);
+        let (mut e, job) = engine_with(state, false);
         let owner_view = get_job(&mut e, &job);
         for op in [Op::Get, Op::Update, Op::Start, Op::Stop, Op::Delete] {
             let r = op.refuse(&mut e, &b(), &op.base(&job));
@@ -2138,7 +2272,7 @@ fn busy_engine(config: Config) -> Engine {
         .unwrap();
     // Refusals in between change nothing and record nothing.
     assert!(
-        e.delete_edge_transcode_job(&a(), &delete_req(&j1), ms(1_700))
+        e.start_edge_transcode_job(&a(), &start_req(&j1), ms(1_700))
             .is_err()
     );
     assert!(
@@ -2518,7 +2652,7 @@ fn validate_all_lists_every_problem_missing_first_then_in_field_order() {
         name: None,
         template_id: s(T01),
         stream_input: s(""),
-        stream_output: s("http://h/a/b"),
+        stream_output: s("http://h/a b"),
     };
     assert_eq!(
         problems(&create.validate_all()),
@@ -2537,7 +2671,7 @@ fn validate_all_lists_every_problem_missing_first_then_in_field_order() {
         name: s(""),
         template_id: s("a b"),
         stream_input: s(""),
-        stream_output: s("srt://h:1"),
+        stream_output: s("srt:/h:1"),
     };
     assert_eq!(
         problems(&update.validate_all()),
@@ -2579,7 +2713,7 @@ fn validate_all_lists_every_problem_missing_first_then_in_field_order() {
 
     let tpl = ListEdgeTranscodeTemplateRequest {
         cluster_id: s("c c"),
-        keyword: s(&"k".repeat(256)),
+        keyword: s("k\u{7}"),
         transcode_type: s("x"),
         video_codec: s("x"),
         page_no: Some(-5),
@@ -2913,17 +3047,14 @@ fn length_limits_are_counted_as_documented() {
         problem(&create(&name(256)).validate().unwrap_err()),
         bad("Name")
     );
-    // Keyword: 255 characters.
+    // Keyword: any length (one longer than any name finds nothing).
     let keyword = |n: usize| ListEdgeTranscodeJobRequest {
         keyword: s(&"新".repeat(n)),
         ..list_req()
     };
-    assert!(keyword(255).validate().is_ok());
-    assert_eq!(
-        problem(&keyword(256).validate().unwrap_err()),
-        bad("Keyword")
-    );
-    // URLs: 2000 characters, as the docs count.
+    assert!(keyword(256).validate_with(true).is_ok());
+    // URLs: 2000 characters for a strict engine, as the docs count DstUrl's; any length for
+    // a default one (the docs give the edge URLs none).
     let url = |len: usize| format!("rtmp://h/app/{}", "s".repeat(len - 13));
     let urls = |len: usize| CreateEdgeTranscodeJobRequest {
         stream_input: s(&url(len)),
@@ -2931,32 +3062,37 @@ fn length_limits_are_counted_as_documented() {
         ..create_req("x", T01)
     };
     assert_eq!(url(2000).len(), 2000);
-    assert!(urls(2000).validate().is_ok());
+    assert!(urls(2000).validate_with(true).is_ok());
     assert_eq!(
-        problems(&urls(2001).validate_all()),
+        problems(&urls(2001).validate_all_with(true)),
         [bad("StreamInput"), bad("StreamOutput")]
     );
+    assert!(urls(2001).validate().is_ok());
     // ... characters, not bytes: 2001 characters are too long, 2000 in 5961 bytes fit.
     let wide = CreateEdgeTranscodeJobRequest {
         stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(1988))),
         ..create_req("x", T01)
     };
-    assert_eq!(problem(&wide.validate().unwrap_err()), bad("StreamInput"));
+    assert_eq!(
+        problem(&wide.validate_with(true).unwrap_err()),
+        bad("StreamInput")
+    );
     let fits = CreateEdgeTranscodeJobRequest {
         stream_input: Some(format!("rtmp://h/app/{}", "直".repeat(1987))),
         ..create_req("x", T01)
     };
-    assert!(fits.validate().is_ok());
-    // Ids: 128 characters.
+    assert!(fits.validate_with(true).is_ok());
+    // Ids: 128 characters for a strict engine, any length for a default one.
     let get = |len: usize| GetEdgeTranscodeJobRequest {
         cluster_id: s(&"c".repeat(len)),
         job_id: s(&"j".repeat(len)),
     };
-    assert!(get(128).validate().is_ok());
+    assert!(get(128).validate_with(true).is_ok());
     assert_eq!(
-        problems(&get(129).validate_all()),
+        problems(&get(129).validate_all_with(true)),
         [bad("ClusterId"), bad("JobId")]
     );
+    assert!(get(129).validate().is_ok());
 }
 
 #[test]
@@ -3054,15 +3190,19 @@ fn accepted_urls_are_stored_and_echoed_exactly_as_sent() {
     assert_eq!(view["StreamInput"], input);
     assert_eq!(view["StreamOutput"], output);
     let srt = "srt://[2001:db8::1]:9000/any/path?streamid=#!::r=live/s1";
-    let refused = UpdateEdgeTranscodeJobRequest {
+    let fragment = UpdateEdgeTranscodeJobRequest {
         stream_input: s(srt),
         ..update_req(&job)
     };
-    // A fragment is refused even on srt, whose path is not checked.
-    let r = assert_refused_changes_nothing(&mut e, |e| {
-        e.update_edge_transcode_job(&a(), &refused, t0())
+    // A fragment is refused by a strict engine even on srt, whose path is not checked...
+    let mut strict_engine = Engine::restore(strict(), e.snapshot());
+    let r = assert_refused_changes_nothing(&mut strict_engine, |e| {
+        e.update_edge_transcode_job(&a(), &fragment, t0())
     });
     assert_invalid(&r, "StreamInput");
+    // ... and stored as sent by a default one.
+    e.update_edge_transcode_job(&a(), &fragment, t0()).unwrap();
+    assert_eq!(get_job(&mut e, &job)["StreamInput"], srt);
     let srt = "srt://[2001:db8::1]:9000/any/path?streamid=live/s1";
     let update = UpdateEdgeTranscodeJobRequest {
         stream_input: s(srt),
@@ -3074,16 +3214,20 @@ fn accepted_urls_are_stored_and_echoed_exactly_as_sent() {
 
 #[test]
 fn an_empty_user_part_is_refused_like_any_other() {
-    // The URL parser drops an empty user part; the crate still refuses it.
+    // The URL parser drops an empty user part; a strict engine still refuses it.
     for url in ["rtmp://@h/app/s", "rtmp://:@h/app/s", "rtmp://u@h/app/s"] {
         let create = CreateEdgeTranscodeJobRequest {
             stream_input: s(url),
             ..create_req("x", T01)
         };
         assert_eq!(
-            problem(&create.validate().unwrap_err()),
+            problem(&create.validate_with(true).unwrap_err()),
             bad("StreamInput"),
             "{url}"
+        );
+        assert!(
+            create.validate().is_ok(),
+            "{url}: a default engine takes it"
         );
     }
     let fine = CreateEdgeTranscodeJobRequest {
@@ -3091,7 +3235,7 @@ fn an_empty_user_part_is_refused_like_any_other() {
         ..create_req("x", T01)
     };
     assert!(
-        fine.validate().is_ok(),
+        fine.validate_with(true).is_ok(),
         "an @ in the query is not a user part"
     );
 }

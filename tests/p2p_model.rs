@@ -34,6 +34,12 @@
 //! At the end of each case the drained event log replays (`Engine::replay`) to the same state,
 //! and a serde_json round-trip of the snapshot restores to the same state and next deadline.
 //!
+//! Each case draws the engine's strictness (`Config::strict`, docs/fidelity.md): a default
+//! engine takes RepeatNumber, Offset and FileIndex on a live source (stored, echoed, without
+//! effect), ignores SourceProtocol on a playlist, takes a DstUrl another task pushes to, and
+//! does not hold TaskName, RetryCount or a VOD media id to the crate's inferred limits; a
+//! strict one refuses each, as the model predicts from the same flag.
+//!
 //! Where the docs leave a choice, the model takes the README's: Stop and Restart before the
 //! start succeed without effect; a retrying task whose give-up time equals its EndTime exits
 //! (OverEndTime) without going Offline first; playlist reports on a live task are
@@ -91,13 +97,14 @@ const BAD_REGION: &str = "mars-1";
 const UNKNOWN_ID: &str = "00000000-0000-4000-8000-00000000dead";
 const MALFORMED_ID: &str = "has space";
 
-fn config() -> Config {
+fn config(strict: bool) -> Config {
     Config {
         task_limits: TaskLimits {
             max_tasks: MAX_TASKS,
             max_window_secs: Some(MAX_WINDOW as u32),
             exited_retention_secs: RETENTION as u32,
         },
+        strict,
         ..Config::default()
     }
 }
@@ -427,7 +434,12 @@ impl MTask {
     }
 
     fn rewind(&mut self) {
-        self.pos = (self.file_index, self.offset);
+        // A live source has no playlist: its FileIndex and Offset (a default engine takes
+        // them) do nothing.
+        self.pos = match self.kind {
+            Kind::Live => (0, 0),
+            Kind::Vod | Kind::Url => (self.file_index, self.offset),
+        };
         self.passes = 0;
     }
 }
@@ -497,6 +509,8 @@ struct StepExpect {
 
 #[derive(Clone, Debug, Default)]
 struct Model {
+    /// Whether the engine is strict (`Config::strict`).
+    strict: bool,
     now: i64,
     tasks: Vec<MTask>,
     step: StepExpect,
@@ -529,6 +543,12 @@ fn render_urls(kind: Kind, u: UrlsSel) -> Vec<String> {
             .collect(),
         (Kind::Url, true) => vec![format!("https://cdn.example.com/v{tag}.avi")],
     }
+}
+
+/// Whether a list the generator marked bad breaks the rules of `kind` for this engine: a URL
+/// sent as a VOD media id breaks only a strict engine's (the docs give media ids no shape).
+fn misfits(kind: Kind, u: UrlsSel, strict: bool) -> bool {
+    u.bad && (strict || kind != Kind::Vod)
 }
 
 /// A generated FileIndex against a list of `len` entries: -1 stays (malformed), 99 is one
@@ -799,18 +819,21 @@ impl Model {
         {
             return Err(MISSING);
         }
+        // A strict engine also refuses what the crate infers: a SourceProtocol on a
+        // playlist that is no protocol, a TaskName over 128 characters, RetryCount over 30, a
+        // URL as a VOD media id.
+        let strict = self.strict;
         let malformed = region == Err(true)
-            || matches!(
-                s.quirk,
-                Quirk::BadProtocol | Quirk::BadName | Quirk::LongName | Quirk::BadTime
-            )
+            || matches!(s.quirk, Quirk::BadName | Quirk::BadTime)
+            || (s.quirk == Quirk::BadProtocol && (strict || s.kind == Kind::Live))
+            || (s.quirk == Quirk::LongName && strict)
             || s.urls.empty
-            || s.urls.bad
+            || misfits(s.kind, s.urls, strict)
             || s.dst == Some(3)
             || s.repeat.is_some_and(|r| r < -1)
             || s.offset.is_some_and(|o| o < 1)
             || file_index.is_some_and(|f| f < 0)
-            || s.retry_count.is_some_and(|c| !(0..=30).contains(&c))
+            || s.retry_count.is_some_and(|c| c < 0 || (strict && c > 30))
             || s.retry_interval.is_some_and(|i| !(60..=300).contains(&i));
         if malformed {
             return Err(INVALID);
@@ -819,14 +842,23 @@ impl Model {
         if start >= end || end <= now {
             return Err(DURATION);
         }
-        if s.kind == Kind::Live
-            && (s.repeat.is_some() || s.offset.is_some() || file_index.is_some())
-        {
-            return Err(INVALID);
+        let playlist_fields = s.repeat.is_some() || s.offset.is_some() || file_index.is_some();
+        if s.kind == Kind::Live && playlist_fields {
+            if strict {
+                return Err(INVALID);
+            }
+            self.step
+                .notes
+                .push("create: playlist fields on a live source taken");
         }
         let file_index = file_index.unwrap_or(0);
-        if file_index >= urls.len() as i64 {
+        if s.kind != Kind::Live && file_index >= urls.len() as i64 {
             return Err(INVALID);
+        }
+        if !strict && s.quirk == Quirk::BadProtocol && s.kind != Kind::Live {
+            self.step
+                .notes
+                .push("create: SourceProtocol of a playlist ignored");
         }
         if end - start > MAX_WINDOW {
             return Err(DURATION);
@@ -841,7 +873,11 @@ impl Model {
         }
         let dst = s.dst.unwrap();
         if mine().any(|t| t.dst == dst) {
-            return Err(DST_OCCUPIED);
+            // The docs say only that the ingest fails: a default engine takes the task.
+            if strict {
+                return Err(DST_OCCUPIED);
+            }
+            self.step.notes.push("create: DstUrl in use taken");
         }
         let mut task = MTask {
             account: s.account,
@@ -952,7 +988,8 @@ impl Model {
             _ => {}
         }
         // Rules that need the stored task and the merged values.
-        if u.urls.is_some_and(|s| s.bad) {
+        let strict = self.strict;
+        if u.urls.is_some_and(|s| misfits(task.kind, s, strict)) {
             self.step.notes.push("update: list misfits the source type");
             return Err(INVALID);
         }
@@ -963,15 +1000,26 @@ impl Model {
                 return Err(DURATION);
             }
         }
-        if task.kind == Kind::Live
-            && (u.repeat.is_some() || u.offset.is_some() || file_index.is_some())
-        {
+        let playlist_fields = u.repeat.is_some() || u.offset.is_some() || file_index.is_some();
+        let live_playlist_fields = task.kind == Kind::Live && playlist_fields;
+        if live_playlist_fields && strict {
             return Err(INVALID);
         }
         let len = urls.as_ref().map_or(task.urls.len(), Vec::len);
         let file_index = file_index.unwrap_or(i64::from(task.file_index));
-        if file_index >= len as i64 {
+        if task.kind != Kind::Live && file_index >= len as i64 {
             return Err(INVALID);
+        }
+        if live_playlist_fields {
+            self.step
+                .notes
+                .push("update: playlist fields on a live source taken");
+            if u.repeat.is_some() && matches!(task.state, MState::Running) {
+                // Issue #22: RepeatNumber on a running live task.
+                self.step
+                    .notes
+                    .push("update: RepeatNumber of a running live task");
+            }
         }
 
         let task = &mut self.tasks[k];
@@ -1218,7 +1266,12 @@ impl ReferenceStateMachine for ModelMachine {
     type Transition = Step;
 
     fn init_state() -> BoxedStrategy<Model> {
-        Just(Model::default()).boxed()
+        any::<bool>()
+            .prop_map(|strict| Model {
+                strict,
+                ..Model::default()
+            })
+            .boxed()
     }
 
     fn transitions(m: &Model) -> BoxedStrategy<Step> {
@@ -1938,9 +1991,9 @@ impl StateMachineTest for P2pTest {
     type SystemUnderTest = Sut;
     type Reference = ModelMachine;
 
-    fn init_test(_: &Model) -> Sut {
+    fn init_test(m: &Model) -> Sut {
         Sut {
-            engine: Engine::new(config()),
+            engine: Engine::new(config(m.strict)),
             ids: Vec::new(),
             log: Vec::new(),
             last_callback: None,
@@ -1962,7 +2015,7 @@ impl StateMachineTest for P2pTest {
             sut.drain_events();
             (sut.engine.state().clone(), Vec::new())
         } else {
-            let mut copy = Engine::restore(config(), sut.engine.snapshot());
+            let mut copy = Engine::restore(config(m.strict), sut.engine.snapshot());
             copy.advance(now);
             (copy.state().clone(), copy.drain_events())
         };
@@ -1994,12 +2047,12 @@ impl StateMachineTest for P2pTest {
         );
     }
 
-    fn teardown(sut: Sut, _: Model) {
-        let replayed = Engine::replay(config(), &sut.log).expect("the log replays");
+    fn teardown(sut: Sut, m: Model) {
+        let replayed = Engine::replay(config(m.strict), &sut.log).expect("the log replays");
         assert_eq!(replayed.state(), sut.engine.state(), "replay differs");
         let json = serde_json::to_string(&sut.engine.snapshot()).unwrap();
         let back: Snapshot = serde_json::from_str(&json).unwrap();
-        let restored = Engine::restore(config(), back);
+        let restored = Engine::restore(config(m.strict), back);
         assert_eq!(
             restored.state(),
             sut.engine.state(),
@@ -2132,6 +2185,11 @@ fn generator_reaches_every_outcome() {
         "update: while running",
         "update: while stopped",
         "update: starts at once",
+        "create: playlist fields on a live source taken",
+        "create: SourceProtocol of a playlist ignored",
+        "create: DstUrl in use taken",
+        "update: playlist fields on a live source taken",
+        "update: RepeatNumber of a running live task",
         "stop/restart: no effect before start",
         "restart: stopped",
         "fault: stops at once",
@@ -2180,7 +2238,7 @@ fn generator_reaches_every_outcome() {
 /// fixed in 919bdc9).
 #[test]
 fn update_misfit_source_urls_while_running_is_has_started() {
-    let mut engine = Engine::new(config());
+    let mut engine = Engine::new(config(false));
     let a = account(0);
     let create = CreateLivePullToPushRequest {
         region: Some(REGIONS[0].to_owned()),

@@ -876,7 +876,7 @@ fn default_task_limit_is_one_hundred() {
 
 #[test]
 fn dst_url_occupied_until_the_holder_exits() {
-    let mut fx = Fx::new();
+    let mut fx = Fx::with(strict());
     let now = at(CREATED);
     let holder = fx.create(&live_req("a"), now);
     // Same DstUrl, different source.
@@ -904,7 +904,7 @@ fn dst_url_occupied_until_the_holder_exits() {
 
 #[test]
 fn dst_url_freed_when_the_holder_passes_end_time() {
-    let mut fx = Fx::new();
+    let mut fx = Fx::with(strict());
     fx.create(&live_req("a"), at(CREATED));
     let late = CreateLivePullToPushRequest {
         start_time: Some("2030-01-01T12:30:00Z".into()),
@@ -917,6 +917,62 @@ fn dst_url_freed_when_the_holder_passes_end_time() {
     });
     assert_rejected(&r, "CodeDstUrlOccupied", 400);
     fx.create(&late, at(END));
+}
+
+/// The docs say a DstUrl in use makes the ingest fail (live-api.md §3), not the call: a
+/// default engine takes a second task pushing there, and each exits on its own.
+#[test]
+fn a_default_engine_takes_a_dst_url_in_use() {
+    let mut fx = Fx::new();
+    let now = at(CREATED);
+    let first = fx.create(&live_req("a"), now);
+    let same_dst = CreateLivePullToPushRequest {
+        source_urls: Some(vec!["rtmp://src.example.com/live/other".into()]),
+        ..live_req("a")
+    };
+    let second = fx.create(&same_dst, now);
+    let third = fx.create(&same_dst, now);
+    assert_ne!(first, second);
+    let dst = |fx: &mut Fx, id: &TaskId| fx.view(id, now).task_info.dst_url.to_string();
+    assert_eq!(dst(&mut fx, &first), dst(&mut fx, &second));
+    // Both count against the limit, and leave it as they exit.
+    fx.delete(&second, now).unwrap();
+    fx.delete(&first, now).unwrap();
+    assert!(fx.e.state().invariants_hold());
+    let snapshot = serde_json::to_string(&fx.e.snapshot()).unwrap();
+    let restored = Engine::restore(Config::default(), serde_json::from_str(&snapshot).unwrap());
+    assert_eq!(restored.state(), fx.e.state());
+    fx.delete(&third, now).unwrap();
+    assert!(fx.e.state().invariants_hold());
+    // A strict engine refuses the second, naming the first.
+    let mut fx = Fx::with(strict());
+    let first = fx.create(&live_req("a"), now);
+    let r = fx.refused(now, |e, a| e.create_live_pull_to_push(a, &same_dst, now));
+    assert_rejected(&r, "CodeDstUrlOccupied", 400);
+    assert!(r.error.to_string().contains(first.as_str()));
+}
+
+/// Three tasks pushing to one DstUrl, as a default engine takes them, and a snapshot that
+/// holds them: it writes the destination's tasks as a list, and loads back equal.
+#[test]
+fn a_shared_destination_survives_a_snapshot_and_a_replay() {
+    let mut fx = Fx::new();
+    let now = at(CREATED);
+    let ids: Vec<TaskId> = (0..3).map(|_| fx.create(&live_req("a"), now)).collect();
+    let snapshot = serde_json::to_value(fx.e.snapshot()).unwrap();
+    let text = snapshot.to_string();
+    assert!(text.contains(&format!(r#"["{}","{}","{}"]"#, ids[0], ids[1], ids[2])));
+    let restored = Engine::restore(Config::default(), serde_json::from_value(snapshot).unwrap());
+    assert_eq!(restored.state(), fx.e.state());
+    assert!(restored.state().invariants_hold());
+    let replayed = Engine::replay(Config::default(), &fx.e.drain_events()).unwrap();
+    assert_eq!(replayed.state(), fx.e.state());
+    // The middle one exits; two remain, then one, written as one id again.
+    fx.delete(&ids[1], now).unwrap();
+    fx.delete(&ids[0], now).unwrap();
+    assert!(fx.e.state().invariants_hold());
+    let text = serde_json::to_string(&fx.e.snapshot()).unwrap();
+    assert!(text.contains(&format!(r#""rtmp://push.example.com/live/a":"{}""#, ids[2])));
 }
 
 fn all_seven_ops(
@@ -1414,9 +1470,10 @@ fn update_callback_url_empty_removes_it() {
 
 #[test]
 fn update_rules_specific_to_a_live_source() {
-    let mut fx = Fx::new();
+    let mut fx = Fx::with(strict());
     let id = fx.create(&live_req("a"), at(CREATED));
     let now = at(CREATED);
+    // A strict engine refuses the playlist-only fields on a live source.
     for (field, req) in [
         (
             "RepeatNumber",
@@ -1443,6 +1500,8 @@ fn update_rules_specific_to_a_live_source() {
         let r = fx.update_refused(&req, now);
         assert_field(&r.error, "InvalidParameter", field);
     }
+    let mut fx = Fx::new();
+    let id = fx.create(&live_req("a"), at(CREATED));
     // A live source takes exactly one URL of its protocol.
     let two = UpdateLivePullToPushRequest {
         source_urls: Some(vec![
@@ -1522,6 +1581,114 @@ fn update_rules_specific_to_a_live_source() {
         &fx.update_refused(&shrink, now).error,
         "InvalidParameter",
         "FileIndex",
+    );
+}
+
+fn strict() -> Config {
+    Config {
+        strict: true,
+        ..Config::default()
+    }
+}
+
+/// Issue #22: seed 004 lets a running task's RepeatNumber ("RepeatTime") change, and the docs
+/// call RepeatNumber effective only for vod and url sources; nowhere do they refuse it on a
+/// live source. A default engine takes it, stores and echoes it, and plays nothing more; a
+/// strict one refuses it, changing nothing.
+#[test]
+fn repeat_number_on_a_running_live_task_is_accepted_and_ignored() {
+    let req = |id: &TaskId| UpdateLivePullToPushRequest {
+        repeat_number: Some(2),
+        ..upd(id)
+    };
+    let mut fx = Fx::new();
+    let id = fx.create(&live_req("a"), at(CREATED));
+    let now = at(START);
+    assert_eq!(fx.status(&id, now), 1);
+    fx.settle();
+    let r = fx.update(&req(&id), now).unwrap();
+    assert_eq!((r.ret_code, r.description.as_str()), (0, "OK"));
+    let view = fx.view(&id, now);
+    assert_eq!(view.task_status.code(), 1);
+    assert_eq!(view.task_info.repeat_number, 2);
+    assert_eq!((view.current_file_index, view.current_offset), (0, 0));
+    assert_eq!(kinds(&fx.e.drain_events()), [kind("Updated", START)]);
+    assert!(fx.e.drain_callbacks().is_empty());
+    assert!(fx.e.state().invariants_hold());
+    // A live task has no playlist: a file report still does not apply.
+    fx.report_refused(&id, StreamReport::FileEnded, now);
+
+    let mut fx = Fx::with(strict());
+    let id = fx.create(&live_req("a"), at(CREATED));
+    let r = fx.update_refused(&req(&id), now);
+    assert_rejected(&r, "InvalidParameter", 400);
+    assert_field(&r.error, "InvalidParameter", "RepeatNumber");
+    assert_eq!(fx.view(&id, now).task_info.repeat_number, 0);
+}
+
+/// The other playlist-only fields on a live task: taken and echoed by a default engine before
+/// the start (while running only CallbackUrl and RepeatNumber may change, seed 004), and
+/// without effect: playback of a live source has no file or offset.
+#[test]
+fn offset_and_file_index_on_a_live_task_are_echoed_and_do_nothing() {
+    let mut fx = Fx::new();
+    let create = CreateLivePullToPushRequest {
+        repeat_number: Some(-1),
+        offset: Some(30),
+        file_index: Some(4),
+        ..live_req("a")
+    };
+    let id = fx.create(&create, at(CREATED));
+    let info = fx.view(&id, at(CREATED)).task_info;
+    assert_eq!(
+        (info.repeat_number, info.offset, info.file_index),
+        (-1, 30, 4)
+    );
+    fx.update(
+        &UpdateLivePullToPushRequest {
+            offset: Some(7),
+            file_index: Some(9),
+            ..upd(&id)
+        },
+        at(CREATED),
+    )
+    .unwrap();
+    let started = fx.view(&id, at(START));
+    assert_eq!(started.task_status.code(), 1);
+    assert_eq!(
+        (started.task_info.offset, started.task_info.file_index),
+        (7, 9)
+    );
+    assert_eq!((started.current_file_index, started.current_offset), (0, 0));
+    // Running: only CallbackUrl and RepeatNumber may change, whatever the source.
+    let r = fx.update_refused(
+        &UpdateLivePullToPushRequest {
+            offset: Some(8),
+            ..upd(&id)
+        },
+        at(START),
+    );
+    assert_rejected(&r, "CodeTaskHasStarted", 400);
+    fx.stop(&id, at(START)).unwrap();
+    fx.restart(&id, at(START)).unwrap();
+    let restarted = fx.view(&id, at(START));
+    assert_eq!(
+        (restarted.current_file_index, restarted.current_offset),
+        (0, 0)
+    );
+    // A strict engine refuses the Create.
+    assert_field(
+        &create_err_strict(&create),
+        "InvalidParameter",
+        "RepeatNumber",
+    );
+    assert_eq!(
+        create
+            .validate_all_with(at(CREATED), true)
+            .iter()
+            .filter_map(field_of)
+            .collect::<Vec<_>>(),
+        ["RepeatNumber", "Offset", "FileIndex"]
     );
 }
 
@@ -2707,27 +2874,23 @@ fn every_refused_call_in_every_state_leaves_the_state_as_it_was() {
                 e.update_live_pull_to_push(a, &bad, now).map(|r| js(&r))
             }),
             Box::new(move |e, a| {
-                let taken = CreateLivePullToPushRequest {
-                    source_urls: Some(files(1)),
-                    ..url_req("a", 1)
+                let beyond = CreateLivePullToPushRequest {
+                    file_index: Some(1),
+                    ..url_req("z", 1)
                 };
-                e.create_live_pull_to_push(a, &taken, now).map(|r| js(&r))
+                e.create_live_pull_to_push(a, &beyond, now).map(|r| js(&r))
             }),
             Box::new(move |e, a| {
                 e.describe_live_pull_to_push_list(a, &list_req("mars-1"), now)
                     .map(|r| js(&r))
             }),
         ];
-        for (n, call) in calls.into_iter().enumerate() {
-            // The create is refused for the DstUrl only while the task has not exited.
-            if n == 7 && st == St::Exited {
-                continue;
-            }
+        for call in calls {
             fx.refused(now, call);
             refusals += 1;
         }
     }
-    assert_eq!(refusals, 5 * 9 - 1);
+    assert_eq!(refusals, 5 * 9);
 }
 
 #[test]
@@ -3007,7 +3170,7 @@ fn eventful(fx: &mut Fx) -> DateTime<Utc> {
     fx.stop(&a, t("11:01")).unwrap_err();
     fx.update(
         &UpdateLivePullToPushRequest {
-            offset: Some(1),
+            region: Some(OTHER_REGION.into()),
             ..upd(&a)
         },
         t("11:02"),
@@ -3277,6 +3440,17 @@ fn create_ok(req: &CreateLivePullToPushRequest) {
     }
 }
 
+/// A strict engine's refusal of `req` (`Config::strict`).
+fn create_err_strict(req: &CreateLivePullToPushRequest) -> ApiError {
+    req.validate_with(at(CREATED), true).unwrap_err()
+}
+
+/// A rule only a strict engine applies: `req` is refused by it, and taken by a default one.
+fn strict_only(req: &CreateLivePullToPushRequest, field: &str) {
+    assert_field(&create_err_strict(req), "InvalidParameter", field);
+    create_ok(req);
+}
+
 #[test]
 fn create_missing_fields_are_named() {
     create_ok(&valid());
@@ -3486,10 +3660,20 @@ fn a_live_source_is_exactly_one_url_of_its_protocol() {
         };
         create_ok(&req);
     }
+    // An RTMP source without a stream, an SRT one without a port: only a strict engine.
+    for (protocol, url) in [
+        ("rtmp", "rtmp://src.example.com/onlyapp"),
+        ("srt", "srt://src.example.com"),
+    ] {
+        let req = CreateLivePullToPushRequest {
+            source_protocol: Some(protocol.into()),
+            source_urls: Some(vec![url.into()]),
+            ..live_req("a")
+        };
+        strict_only(&req, "SourceUrls");
+    }
     let bad = [
         ("rtmp", vec!["http://src.example.com/live/a.flv"]),
-        ("rtmp", vec!["rtmp://src.example.com/onlyapp"]),
-        ("srt", vec!["srt://src.example.com"]),
         ("http-flv", vec!["rtmp://src.example.com/live/a"]),
         ("rtmp", vec!["a1b2c3d4"]),
         (
@@ -3508,7 +3692,8 @@ fn a_live_source_is_exactly_one_url_of_its_protocol() {
         };
         assert_field(&create_err(&req), "InvalidParameter", "SourceUrls");
     }
-    // Playlist-only fields on a live source.
+    // Playlist-only fields on a live source: effective only for vod and url sources, so a
+    // default engine takes them and a strict one refuses them.
     for (field, req) in [
         (
             "RepeatNumber",
@@ -3532,7 +3717,7 @@ fn a_live_source_is_exactly_one_url_of_its_protocol() {
             },
         ),
     ] {
-        assert_field(&create_err(&req), "InvalidParameter", field);
+        strict_only(&req, field);
     }
 }
 
@@ -3555,14 +3740,21 @@ fn playlists_hold_up_to_thirty_entries() {
         "InvalidParameter",
         "SourceUrls",
     );
-    for bad in ["has/slash", "has space", &"a".repeat(65)] {
-        assert_field(
-            &create_err(&vod(vec![bad.into()])),
-            "InvalidParameter",
-            "SourceUrls",
-        );
+    // Media ids: no whitespace for any engine; VOD's shape for a strict one.
+    assert_field(
+        &create_err(&vod(vec!["has space".into()])),
+        "InvalidParameter",
+        "SourceUrls",
+    );
+    for bad in ["has/slash", &"a".repeat(65)] {
+        strict_only(&vod(vec![bad.into()]), "SourceUrls");
     }
     create_ok(&vod(vec!["a".repeat(64)]));
+    assert!(
+        vod(vec!["a".repeat(64)])
+            .validate_with(at(CREATED), true)
+            .is_ok()
+    );
 
     create_ok(&url_req("u", 30));
     assert_field(
@@ -3611,11 +3803,17 @@ fn dst_url_and_callback_url_rules() {
         "rtmps://push.example.com/live/a",
         "http://push.example.com/live/a",
         "srt://push.example.com:9000",
-        "rtmp://push.example.com/onlyapp",
         "rtmp://push.example.com/live/a b",
         "not a url",
     ] {
         assert_field(&create_err(&dst(bad.into())), "InvalidParameter", "DstUrl");
+    }
+    for inferred in [
+        "rtmp://push.example.com/onlyapp",
+        "rtmp://user:secret@push.example.com/live/a",
+        "rtmp://push.example.com/live/a#frag",
+    ] {
+        strict_only(&dst(inferred.into()), "DstUrl");
     }
 
     let hook = |u: String| CreateLivePullToPushRequest {
@@ -3675,8 +3873,8 @@ fn numeric_bounds() {
         (
             "RetryCount",
             |r, n| r.retry_count = Some(n),
-            vec![0, 1, i64::from(MAX_RETRY_COUNT)],
-            vec![-1, i64::from(MAX_RETRY_COUNT) + 1],
+            vec![0, 1, i64::from(MAX_RETRY_COUNT) + 1, i64::from(i32::MAX)],
+            vec![-1, i64::from(i32::MAX) + 1],
         ),
     ];
     for (field, set, good, bad) in cases {
@@ -3693,6 +3891,12 @@ fn numeric_bounds() {
     }
     let task = valid().validate(at(CREATED)).unwrap();
     assert_eq!((task.retry.count, task.retry.interval_secs), (3, 60));
+    // The docs give RetryCount no bound: only a strict engine holds it to 30.
+    let mut req = valid();
+    req.retry_count = Some(i64::from(MAX_RETRY_COUNT) + 1);
+    strict_only(&req, "RetryCount");
+    req.retry_count = Some(i64::from(MAX_RETRY_COUNT));
+    assert!(req.validate_with(at(CREATED), true).is_ok());
 }
 
 #[test]
@@ -3703,12 +3907,14 @@ fn task_name_and_region() {
         ..valid()
     };
     create_ok(&named("夜".repeat(128)));
-    create_ok(&named(String::new()));
-    assert_field(
-        &create_err(&named("夜".repeat(129))),
-        "InvalidParameter",
-        "TaskName",
+    assert!(
+        named("夜".repeat(128))
+            .validate_with(at(CREATED), true)
+            .is_ok()
     );
+    create_ok(&named(String::new()));
+    // The docs give TaskName no length: only a strict engine holds it to 128 characters.
+    strict_only(&named("夜".repeat(129)), "TaskName");
     assert_field(
         &create_err(&named("tab\there".into())),
         "InvalidParameter",
@@ -3987,14 +4193,17 @@ fn task_ref_validation_for_the_other_operations() {
             assert_field(e, code, field);
         }
     }
-    let long = "x".repeat(129);
-    let e = StopLivePullToPushRequest {
-        task_id: Some(long),
+    // An id of 129 characters: only a strict engine refuses it; a default one looks it up.
+    let long = StopLivePullToPushRequest {
+        task_id: Some("x".repeat(129)),
         region: Some(REGION.into()),
-    }
-    .validate()
-    .unwrap_err();
-    assert_field(&e, "InvalidParameter", "TaskId");
+    };
+    assert_field(
+        &long.validate_with(true).unwrap_err(),
+        "InvalidParameter",
+        "TaskId",
+    );
+    assert!(long.validate().is_ok());
     let both = StopLivePullToPushRequest::default().validate_all();
     assert_eq!(both.len(), 2);
     assert!(

@@ -172,6 +172,11 @@ fn usage_snippet_runs() -> Result<(), Box<dyn Error>> {
 
 /// The code between the markers of this file.
 fn snippet_here() -> String {
+    snippet_between("// README snippet begin", "// README snippet end")
+}
+
+/// The code of this file between the lines `begin` and `end`.
+fn snippet_between(begin: &str, end: &str) -> String {
     let lines: Vec<&str> = THIS_FILE.lines().collect();
     let marker = |text: &str| {
         let at: Vec<usize> = (0..lines.len())
@@ -180,8 +185,7 @@ fn snippet_here() -> String {
         assert_eq!(at.len(), 1, "want one marker line {text:?}");
         at[0]
     };
-    let begin = marker("// README snippet begin");
-    let end = marker("// README snippet end");
+    let (begin, end) = (marker(begin), marker(end));
     assert!(begin < end);
     normalise(&lines[begin + 1..end].join("\n"))
 }
@@ -565,14 +569,92 @@ fn operation_denied_reasons_are_the_documented_ones() -> Result<(), Box<dyn Erro
             .update_edge_transcode_job(&account, &update, now)
             .unwrap_err(),
     );
+    // Delete of a running job: refused by a strict engine, as the table says; a default one
+    // deletes it (README, Behaviour notes).
+    let mut strict = Engine::restore(
+        Config {
+            strict: true,
+            ..Config::default()
+        },
+        engine.snapshot(),
+    );
     check(
         "Delete",
         "\"1\"",
-        engine
+        strict
             .delete_edge_transcode_job(&account, &delete, now)
             .unwrap_err(),
     );
+    engine.delete_edge_transcode_job(&account, &delete, now)?;
     Ok(())
+}
+
+// ---- (b2) docs/fidelity.md --------------------------------------------------------------
+
+#[test]
+fn fidelity_snippet_runs() {
+    // fidelity snippet begin
+    use live_lifecycle::{Config, Engine};
+
+    // Refuses what the documentation refuses:
+    let lenient = Engine::new(Config::default());
+    // And what the crate infers is a mistake:
+    let strict = Engine::new(Config {
+        strict: true,
+        ..Config::default()
+    });
+    assert!(!lenient.config().strict && strict.config().strict);
+    // fidelity snippet end
+}
+
+#[test]
+fn fidelity_snippet_is_the_one_tested_here() {
+    let blocks = fenced_blocks(FIDELITY, "rust");
+    assert_eq!(
+        blocks.len(),
+        1,
+        "docs/fidelity.md should hold one rust snippet"
+    );
+    let here = snippet_between("// fidelity snippet begin", "// fidelity snippet end");
+    assert_eq!(normalise(&blocks[0]), here);
+}
+
+/// Each row of the refusal table is a refusal with a real code, decided always, strict only
+/// or removed, on a quoted source; the decisions agree with the Behaviour notes' row.
+#[test]
+fn fidelity_table_decides_each_refusal() {
+    let t = table(FIDELITY, "Rule");
+    assert_eq!(
+        t.header.iter().map(|h| plain(h)).collect::<Vec<_>>(),
+        ["Rule", "Refused with", "The docs", "Decision", "Why"]
+    );
+    let codes = known_codes();
+    let mut decided = BTreeMap::<String, usize>::new();
+    for row in &t.rows {
+        let rule = &row[0];
+        for code in spans(&row[1]) {
+            assert!(codes.contains_key(code), "{rule}: {code} is no code");
+        }
+        let source = &row[2];
+        assert!(
+            source.contains("seed 00") || source.contains("live-api.md §"),
+            "{rule}: the docs it rests on are not named"
+        );
+        let decision = plain(&row[3]);
+        assert!(
+            ["always", "strict only", "removed"].contains(&decision.as_str()),
+            "{rule}: decision {decision:?}"
+        );
+        *decided.entry(decision).or_default() += 1;
+    }
+    assert!(
+        decided.len() == 3,
+        "every kind of decision is taken: {decided:?}"
+    );
+    assert!(!Config::default().strict);
+    let note = behaviour("Strictness");
+    assert!(note.contains("Config.strict") && note.contains("off by default"));
+    assert!(note.contains("docs/fidelity.md"));
 }
 
 // ---- (c) the default template catalogue -------------------------------------------------

@@ -10,10 +10,14 @@
 //!   └────────────────▶│ StartEdgeTranscodeJob│ StopEdgeTranscodeJob
 //!                     ▼                     │
 //!                 Running "1" ──────────────┘
+//!                     │ Delete (a strict engine: OperationDenied)
+//!                     ▼
+//!                  (gone)
 //! ```
 //!
-//! Start needs NotStarted, Stop needs Running, Update and Delete need NotStarted; every
-//! other pair is `OperationDenied` with the reason. The state enum is private: only the
+//! Start needs NotStarted, Stop needs Running, Update needs NotStarted; every other pair is
+//! `OperationDenied` with the reason. Delete takes either state; a strict engine
+//! (`Config::strict`) also wants NotStarted, as the docs do not say. The state enum is private: only the
 //! methods below move it, each named after the operation that triggers it.
 
 use std::sync::Arc;
@@ -214,7 +218,8 @@ impl Job {
         Ok(())
     }
 
-    /// Whether DeleteEdgeTranscodeJob may run now: a running job must be stopped first.
+    /// Whether a strict engine's DeleteEdgeTranscodeJob may run now: a running job must be
+    /// stopped first (a default engine deletes it as it is).
     pub(crate) fn check_delete(&self) -> Result<(), ApiError> {
         match self.state {
             JobState::NotStarted => Ok(()),

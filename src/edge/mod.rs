@@ -29,6 +29,5 @@ pub use store::{EdgeEvent, EdgeLimits, LIST_WINDOW_DAYS};
 pub use template::{DuplicateTemplate, Template, TemplateCatalogue};
 pub(crate) use types::contains_ignoring_case;
 pub use types::{
-    JobName, JobStatus, Keyword, MAX_KEYWORD_CHARS, MAX_NAME_CHARS, Page, SortOrder, TranscodeType,
-    VideoCodec,
+    JobName, JobStatus, Keyword, MAX_NAME_CHARS, Page, SortOrder, TranscodeType, VideoCodec,
 };

@@ -11,31 +11,31 @@ use super::types::{JobName, JobStatus, Keyword, Page, SortOrder, TranscodeType, 
 use crate::check::{Check, validation};
 use crate::error::ApiError;
 use crate::error::Detail;
-use crate::ids::{ClusterId, JobId, TemplateId};
+use crate::ids::{self, ClusterId, JobId, TemplateId};
 use crate::stream_url::{self, EDGE_INPUT, EDGE_OUTPUT, StreamUrl};
 
-fn cluster_id(text: &str) -> Result<ClusterId, Detail> {
-    ClusterId::try_from(text).map_err(Detail::Borrowed)
+fn cluster_id(strict: bool) -> impl Fn(&str) -> Result<ClusterId, Detail> {
+    move |text| ids::sent(text, strict)
 }
 
-fn job_id(text: &str) -> Result<JobId, Detail> {
-    JobId::try_from(text).map_err(Detail::Borrowed)
+fn job_id(strict: bool) -> impl Fn(&str) -> Result<JobId, Detail> {
+    move |text| ids::sent(text, strict)
 }
 
-fn template_id(text: &str) -> Result<TemplateId, Detail> {
-    TemplateId::try_from(text).map_err(Detail::Borrowed)
+fn template_id(strict: bool) -> impl Fn(&str) -> Result<TemplateId, Detail> {
+    move |text| ids::sent(text, strict)
 }
 
 fn job_name(text: &str) -> Result<JobName, Detail> {
     JobName::try_from(text)
 }
 
-fn input_url(text: &str) -> Result<StreamUrl, Detail> {
-    stream_url::parse(text, EDGE_INPUT).map_err(Detail::Borrowed)
+fn input_url(strict: bool) -> impl Fn(&str) -> Result<StreamUrl, Detail> {
+    move |text| stream_url::parse(text, EDGE_INPUT, strict).map_err(Detail::Borrowed)
 }
 
-fn output_url(text: &str) -> Result<StreamUrl, Detail> {
-    stream_url::parse(text, EDGE_OUTPUT).map_err(Detail::Borrowed)
+fn output_url(strict: bool) -> impl Fn(&str) -> Result<StreamUrl, Detail> {
+    move |text| stream_url::parse(text, EDGE_OUTPUT, strict).map_err(Detail::Borrowed)
 }
 
 fn page(check: &mut Check, number: Option<i64>, size: Option<i64>) -> Option<Page> {
@@ -56,7 +56,9 @@ fn page(check: &mut Check, number: Option<i64>, size: Option<i64>) -> Option<Pag
 ///     stream_input: Some("rtmp://mydomain/app/stream1".into()),
 ///     stream_output: Some("ftp://testdomain/app/stream2".into()),
 /// };
-/// let problems = req.validate_all();
+/// // A default engine takes any URL; a strict one only rtmp and rtmps as an output.
+/// assert!(req.validate_all().is_empty());
+/// let problems = req.validate_all_with(true);
 /// assert_eq!(problems.len(), 1);
 /// assert_eq!(problems[0].code(), "InvalidParameter");
 /// assert!(problems[0].to_string().contains("StreamOutput"));
@@ -107,11 +109,24 @@ pub struct CreateJob {
 
 impl CreateEdgeTranscodeJobRequest {
     fn parse(&self, c: &mut Check) -> Option<CreateJob> {
-        let cluster_id = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id);
+        let strict = c.strict();
+        let cluster_id = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id(strict));
         let name = c.required("Name", self.name.as_deref(), job_name);
-        let template_id = c.required("TemplateId", self.template_id.as_deref(), template_id);
-        let stream_input = c.required("StreamInput", self.stream_input.as_deref(), input_url);
-        let stream_output = c.required("StreamOutput", self.stream_output.as_deref(), output_url);
+        let template_id = c.required(
+            "TemplateId",
+            self.template_id.as_deref(),
+            template_id(strict),
+        );
+        let stream_input = c.required(
+            "StreamInput",
+            self.stream_input.as_deref(),
+            input_url(strict),
+        );
+        let stream_output = c.required(
+            "StreamOutput",
+            self.stream_output.as_deref(),
+            output_url(strict),
+        );
         Some(CreateJob {
             cluster_id: cluster_id?,
             name: name?,
@@ -141,8 +156,9 @@ pub struct JobRef {
 
 impl JobRef {
     fn parse(c: &mut Check, cluster: Option<&str>, job: Option<&str>) -> Option<Self> {
-        let cluster = c.required("ClusterId", cluster, cluster_id);
-        let job = c.required("JobId", job, job_id);
+        let strict = c.strict();
+        let cluster = c.required("ClusterId", cluster, cluster_id(strict));
+        let job = c.required("JobId", job, job_id(strict));
         Some(Self {
             cluster_id: cluster?,
             job_id: job?,
@@ -265,12 +281,25 @@ pub struct UpdateJob {
 
 impl UpdateEdgeTranscodeJobRequest {
     fn parse(&self, c: &mut Check) -> Option<UpdateJob> {
-        let cluster = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id);
-        let job = c.required("JobId", self.job_id.as_deref(), job_id);
+        let strict = c.strict();
+        let cluster = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id(strict));
+        let job = c.required("JobId", self.job_id.as_deref(), job_id(strict));
         let name = c.optional("Name", self.name.as_deref(), job_name);
-        let template = c.optional("TemplateId", self.template_id.as_deref(), template_id);
-        let input = c.optional("StreamInput", self.stream_input.as_deref(), input_url);
-        let output = c.optional("StreamOutput", self.stream_output.as_deref(), output_url);
+        let template = c.optional(
+            "TemplateId",
+            self.template_id.as_deref(),
+            template_id(strict),
+        );
+        let input = c.optional(
+            "StreamInput",
+            self.stream_input.as_deref(),
+            input_url(strict),
+        );
+        let output = c.optional(
+            "StreamOutput",
+            self.stream_output.as_deref(),
+            output_url(strict),
+        );
         Some(UpdateJob {
             job: JobRef {
                 cluster_id: cluster?,
@@ -349,7 +378,11 @@ pub struct ListJobs {
 
 impl ListEdgeTranscodeJobRequest {
     fn parse(&self, c: &mut Check) -> Option<ListJobs> {
-        let cluster = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id);
+        let cluster = c.required(
+            "ClusterId",
+            self.cluster_id.as_deref(),
+            cluster_id(c.strict()),
+        );
         let keyword = c.filter("Keyword", self.keyword.as_deref(), |k| Keyword::try_from(k));
         let status = c.number("Status", self.status, JobStatus::from_filter);
         let kind = c.filter("Type", self.transcode_type.as_deref(), str::parse);
@@ -403,8 +436,13 @@ pub struct TemplateRef {
 
 impl GetEdgeTranscodeTemplateRequest {
     fn parse(&self, c: &mut Check) -> Option<TemplateRef> {
-        let cluster = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id);
-        let template = c.required("TemplateId", self.template_id.as_deref(), template_id);
+        let strict = c.strict();
+        let cluster = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id(strict));
+        let template = c.required(
+            "TemplateId",
+            self.template_id.as_deref(),
+            template_id(strict),
+        );
         Some(TemplateRef {
             cluster_id: cluster?,
             template_id: template?,
@@ -476,7 +514,11 @@ pub struct ListTemplates {
 
 impl ListEdgeTranscodeTemplateRequest {
     fn parse(&self, c: &mut Check) -> Option<ListTemplates> {
-        let cluster = c.required("ClusterId", self.cluster_id.as_deref(), cluster_id);
+        let cluster = c.required(
+            "ClusterId",
+            self.cluster_id.as_deref(),
+            cluster_id(c.strict()),
+        );
         let keyword = c.filter("Keyword", self.keyword.as_deref(), |k| Keyword::try_from(k));
         let kind = c.filter("Type", self.transcode_type.as_deref(), str::parse);
         let codec = c.filter("VideoCodec", self.video_codec.as_deref(), str::parse);

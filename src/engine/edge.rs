@@ -100,7 +100,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let valid = req.validate()?;
+                let valid = req.validate_with(engine.config.strict)?;
                 engine.edge_access(account)?;
                 let seq = engine.state.jobs_created();
                 let (state, config, ids) = (&engine.state, &engine.config, &mut engine.ids);
@@ -137,7 +137,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let key = req.validate()?;
+                let key = req.validate_with(engine.config.strict)?;
                 engine.read_jobs(account, |store| {
                     store.job(&key).map(|(id, job)| job.view(id))
                 })
@@ -168,7 +168,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let q = req.validate()?;
+                let q = req.validate_with(engine.config.strict)?;
                 engine.read_jobs(account, |store| Ok(store.list(&q, now)))
             },
             |(total_count, job), request_id| ListJobsResponse {
@@ -204,7 +204,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let update = req.validate()?;
+                let update = req.validate_with(engine.config.strict)?;
                 engine.change_job(account, now, |store, config| {
                     store.plan_update(update, &config.templates)
                 })
@@ -235,7 +235,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let key = req.validate()?;
+                let key = req.validate_with(engine.config.strict)?;
                 engine.change_job(account, now, |store, config| {
                     store.plan_start(&key, config.edge_limits.max_running_jobs)
                 })
@@ -266,17 +266,18 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let key = req.validate()?;
+                let key = req.validate_with(engine.config.strict)?;
                 engine.change_job(account, now, |store, _| store.plan_stop(&key))
             },
             |job_id, request_id| JobIdResponse { job_id, request_id },
         )
     }
 
-    /// DeleteEdgeTranscodeJob: removes a job that is not running.
+    /// DeleteEdgeTranscodeJob: removes a job; a running one stops as it goes (a strict
+    /// engine refuses to delete a running job: OperationDenied, stop it first).
     ///
     /// Errors: MissingParameter, InvalidParameter, Forbidden, JobNotFound, OperationDenied
-    /// (running: stop it first).
+    /// (strict engine, running).
     ///
     /// ```
     /// use live_lifecycle::{Config, Engine, edge::DeleteEdgeTranscodeJobRequest};
@@ -295,8 +296,10 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let key = req.validate()?;
-                engine.change_job(account, now, |store, _| store.plan_delete(&key))
+                let key = req.validate_with(engine.config.strict)?;
+                engine.change_job(account, now, |store, config| {
+                    store.plan_delete(&key, config.strict)
+                })
             },
             |_, request_id| DeleteResponse { request_id },
         )
@@ -326,7 +329,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let r = req.validate()?;
+                let r = req.validate_with(engine.config.strict)?;
                 engine.edge_access(account)?;
                 engine
                     .config
@@ -367,7 +370,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let q = req.validate()?;
+                let q = req.validate_with(engine.config.strict)?;
                 engine.edge_access(account)?;
                 Ok(engine.config.templates.list(&q))
             },

@@ -334,9 +334,14 @@ impl Engine {
             IdKind::Task => "task",
             IdKind::Request => "request",
         };
-        I::try_from(ids.generate(kind, seq)).map_err(|why| ApiError::InternalError {
-            detail: format!("the id generator made an invalid {noun} id ({why})").into(),
-        })
+        // The engine hands out ids of the shape a strict engine asks of callers' ids,
+        // whatever the id types take from callers.
+        let id = ids.generate(kind, seq);
+        crate::ids::check_id(&id)
+            .and_then(|()| I::try_from(id))
+            .map_err(|why| ApiError::InternalError {
+                detail: format!("the id generator made an invalid {noun} id ({why})").into(),
+            })
     }
 }
 

@@ -57,14 +57,14 @@ impl Engine {
     fn change_named_task(
         &mut self,
         account: &AccountId,
-        validate: impl FnOnce() -> Result<TaskRef, ApiError>,
+        validate: impl FnOnce(bool) -> Result<TaskRef, ApiError>,
         now: DateTime<Utc>,
         plan: fn(&TaskStore, TaskRef) -> Result<Option<TaskEvent>, ApiError>,
     ) -> Result<TaskIdResponse, Rejection> {
         self.run(
             now,
             |engine| {
-                let task = validate()?;
+                let task = validate(engine.config.strict)?;
                 let task_id = task.task_id.clone();
                 engine.change_task(account, now, |store, _| plan(store, task))?;
                 Ok(task_id)
@@ -79,8 +79,9 @@ impl Engine {
     /// CreateLivePullToPush: a new task, not started until its StartTime.
     ///
     /// Errors: MissingParameter, InvalidParameter, InvalidParam.CodeIllegalDuration,
-    /// LiveServiceNotFound, CodeInvalidAliUid, CodeTaskLimitExceeded, CodeDstUrlOccupied,
-    /// InternalError (the id generator made a bad or repeated id).
+    /// LiveServiceNotFound, CodeInvalidAliUid, CodeTaskLimitExceeded, CodeDstUrlOccupied
+    /// (only with `Config::strict`), InternalError (the id generator made a bad or repeated
+    /// id).
     ///
     /// ```
     /// use live_lifecycle::{Config, Engine, pull_to_push::CreateLivePullToPushRequest};
@@ -108,17 +109,21 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let spec = req.validate(now)?;
+                let spec = req.validate_with(now, engine.config.strict)?;
                 engine
                     .config
                     .task_limits
                     .window_check(spec.start, spec.end)?;
                 engine.check_live_access(account)?;
                 let seq = engine.state.tasks_created();
-                let (state, limits, ids) =
-                    (&engine.state, &engine.config.task_limits, &mut engine.ids);
+                let (state, limits, strict, ids) = (
+                    &engine.state,
+                    &engine.config.task_limits,
+                    engine.config.strict,
+                    &mut engine.ids,
+                );
                 let event = state.read(account, |a| {
-                    a.tasks.plan_create(spec, limits, || {
+                    a.tasks.plan_create(spec, limits, strict, || {
                         Ok((Self::new_id(ids.as_mut(), IdKind::Task, seq)?, seq))
                     })
                 })?;
@@ -157,9 +162,11 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let u = req.validate(now)?;
+                let u = req.validate_with(now, engine.config.strict)?;
                 engine.change_task(account, now, |store, config| {
-                    store.plan_update(u, &config.task_limits, now).map(Some)
+                    store
+                        .plan_update(u, &config.task_limits, config.strict, now)
+                        .map(Some)
                 })
             },
             |(), request_id| RetResponse::ok(request_id),
@@ -190,7 +197,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let r = req.validate()?;
+                let r = req.validate_with(engine.config.strict)?;
                 engine.change_task(account, now, |store, _| store.plan_delete(r).map(Some))
             },
             |(), request_id| RetResponse::ok(request_id),
@@ -222,7 +229,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let r = req.validate()?;
+                let r = req.validate_with(engine.config.strict)?;
                 engine.read_tasks(account, |store, _| store.describe(&r))
             },
             |task, request_id| DescribeTaskResponse {
@@ -257,7 +264,7 @@ impl Engine {
         self.run(
             now,
             |engine| {
-                let q = req.validate()?;
+                let q = req.validate_with(engine.config.strict)?;
                 let (total, task_list) =
                     engine.read_tasks(account, |store, _| Ok(store.list(&q)))?;
                 Ok((q.page, total, task_list))
@@ -293,7 +300,12 @@ impl Engine {
         req: &StopLivePullToPushRequest,
         now: DateTime<Utc>,
     ) -> Result<TaskIdResponse, Rejection> {
-        self.change_named_task(account, || req.validate(), now, TaskStore::plan_stop)
+        self.change_named_task(
+            account,
+            |strict| req.validate_with(strict),
+            now,
+            TaskStore::plan_stop,
+        )
     }
 
     /// RestartLivePullToPush: a running, retrying or stopped task runs again with its latest
@@ -318,7 +330,12 @@ impl Engine {
         req: &RestartLivePullToPushRequest,
         now: DateTime<Utc>,
     ) -> Result<TaskIdResponse, Rejection> {
-        self.change_named_task(account, || req.validate(), now, TaskStore::plan_restart)
+        self.change_named_task(
+            account,
+            |strict| req.validate_with(strict),
+            now,
+            TaskStore::plan_restart,
+        )
     }
 
     /// Takes a report from the part of the embedder that really pulls and pushes: a stream

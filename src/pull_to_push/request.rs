@@ -10,17 +10,18 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::source::{Source, check_url_list};
-use super::types::{Region, Repeat, SourceType, TaskName};
+use super::types::{MAX_TASK_NAME_CHARS, Region, Repeat, SourceType, TaskName};
 use crate::check::{Check, validation};
 use crate::edge::Page;
 use crate::error::{ApiError, Detail};
-use crate::ids::TaskId;
+use crate::ids::{self, TaskId};
 use crate::stream_url::{self, CALLBACK, PUSH_DESTINATION, StreamUrl};
 use crate::time::parse_utc;
 
-/// The documented bounds of `RetryInterval` (seconds) and the chosen bound of `RetryCount`.
+/// The documented bounds of `RetryInterval` (seconds).
 pub const RETRY_INTERVAL_SECS: std::ops::RangeInclusive<u32> = 60..=300;
-/// `RetryCount` may be 0 (stop at the first fault) up to this many retries.
+/// The most retries (`RetryCount`) a strict engine accepts; a default one accepts up to
+/// 2147483647, as the docs give no bound. 0 stops a task at its first fault.
 pub const MAX_RETRY_COUNT: u32 = 30;
 /// The longest `TaskId` filter of DescribeLivePullToPushList, as documented.
 pub const MAX_TASK_ID_FILTER: usize = 55;
@@ -29,20 +30,47 @@ fn region(text: &str) -> Result<Region, Detail> {
     text.parse()
 }
 
-fn task_id(text: &str) -> Result<TaskId, Detail> {
-    TaskId::try_from(text).map_err(Detail::Borrowed)
+fn task_id(strict: bool) -> impl Fn(&str) -> Result<TaskId, Detail> {
+    move |text| ids::sent(text, strict)
 }
 
 fn time(text: &str) -> Result<DateTime<Utc>, Detail> {
     parse_utc(text).map_err(Detail::Borrowed)
 }
 
-fn dst_url(text: &str) -> Result<StreamUrl, Detail> {
-    stream_url::parse(text, PUSH_DESTINATION).map_err(Detail::Borrowed)
+fn dst_url(strict: bool) -> impl Fn(&str) -> Result<StreamUrl, Detail> {
+    move |text| stream_url::parse(text, PUSH_DESTINATION, strict).map_err(Detail::Borrowed)
 }
 
-fn callback_url(text: &str) -> Result<StreamUrl, Detail> {
-    stream_url::parse(text, CALLBACK).map_err(Detail::Borrowed)
+fn callback_url(strict: bool) -> impl Fn(&str) -> Result<StreamUrl, Detail> {
+    move |text| stream_url::parse(text, CALLBACK, strict).map_err(Detail::Borrowed)
+}
+
+/// A `TaskName`: any text without control characters; a strict engine also holds it to
+/// [`MAX_TASK_NAME_CHARS`] (the docs give no length).
+fn task_name(strict: bool) -> impl Fn(&str) -> Result<TaskName, Detail> {
+    move |text| {
+        if strict && text.chars().count() > MAX_TASK_NAME_CHARS {
+            return Err(Detail::Borrowed("must be at most 128 characters"));
+        }
+        TaskName::try_from(text)
+    }
+}
+
+/// `RetryCount`: a count up to 2147483647; a strict engine holds it to [`MAX_RETRY_COUNT`]
+/// (the docs give no bound).
+fn retry_count(strict: bool) -> impl Fn(i64) -> Result<u32, Detail> {
+    let (max, why) = if strict {
+        (i64::from(MAX_RETRY_COUNT), "must be between 0 and 30")
+    } else {
+        (i64::from(i32::MAX), "must be between 0 and 2147483647")
+    };
+    move |n| {
+        u32::try_from(n)
+            .ok()
+            .filter(|_| n <= max)
+            .ok_or(Detail::Borrowed(why))
+    }
 }
 
 fn offset(n: i64) -> Result<u32, Detail> {
@@ -103,6 +131,28 @@ fn end_problem(end: DateTime<Utc>, now: DateTime<Utc>) -> Option<ApiError> {
     (end <= now).then(|| ApiError::IllegalDuration {
         reason: "EndTime must be later than the current time".into(),
     })
+}
+
+/// The problems of `RepeatNumber`, `Offset` and `FileIndex` sent (`true`) for a source of
+/// `kind`. The docs make them effective only for vod and url sources (live-api.md §3.1,
+/// "Only for vod/url"), and refuse them nowhere: a default engine takes them on a live
+/// source and ignores them; a strict one refuses each that is sent.
+pub(crate) fn playlist_only(
+    kind: SourceType,
+    sent: [(&'static str, bool); 3],
+    strict: bool,
+) -> impl Iterator<Item = ApiError> {
+    let refused = strict && kind == SourceType::Live;
+    sent.into_iter()
+        .filter(move |(_, present)| refused && *present)
+        .map(|(field, _)| ApiError::invalid(field, "applies only to vod and url sources"))
+}
+
+/// `FileIndex` must name a file of a vod or url playlist; on a live source it does
+/// nothing, so it is not held to the one URL.
+pub(crate) fn file_index_problem(source: &Source, file_index: u32) -> Option<ApiError> {
+    (source.kind() != SourceType::Live && !source.has_index(file_index))
+        .then(|| ApiError::invalid("FileIndex", "must be less than the number of SourceUrls"))
 }
 
 /// CreateLivePullToPush.
@@ -216,18 +266,23 @@ pub struct CreateTask {
 
 impl CreateLivePullToPushRequest {
     fn parse(&self, c: &mut Check, now: DateTime<Utc>) -> Option<CreateTask> {
+        let strict = c.strict();
         let region = c.required("Region", self.region.as_deref(), region);
-        let name = c.filter("TaskName", self.task_name.as_deref(), |t| {
-            TaskName::try_from(t)
-        });
+        let name = c.filter("TaskName", self.task_name.as_deref(), task_name(strict));
         let start = c.required("StartTime", self.start_time.as_deref(), time);
         let end = c.required("EndTime", self.end_time.as_deref(), time);
         let kind = c.required("SourceType", self.source_type.as_deref(), str::parse);
-        let protocol = c.filter(
-            "SourceProtocol",
-            self.source_protocol.as_deref(),
-            str::parse,
-        );
+        // The docs require SourceProtocol for a live source and ignore it for the others: a
+        // default engine reads it only where it may matter, a strict one always.
+        let protocol = if strict || !matches!(kind, Some(SourceType::Vod | SourceType::Url)) {
+            c.filter(
+                "SourceProtocol",
+                self.source_protocol.as_deref(),
+                str::parse,
+            )
+        } else {
+            Some(None)
+        };
         let urls = match &self.source_urls {
             None => {
                 c.missing("SourceUrls");
@@ -235,17 +290,16 @@ impl CreateLivePullToPushRequest {
             }
             Some(urls) => Some(urls.as_slice()),
         };
-        let dst = c.required("DstUrl", self.dst_url.as_deref(), dst_url);
-        let callback = c.filter("CallbackUrl", self.callback_url.as_deref(), callback_url);
+        let dst = c.required("DstUrl", self.dst_url.as_deref(), dst_url(strict));
+        let callback = c.filter(
+            "CallbackUrl",
+            self.callback_url.as_deref(),
+            callback_url(strict),
+        );
         let repeat = c.number("RepeatNumber", self.repeat_number, Repeat::try_from);
         let offset = c.number("Offset", self.offset, offset);
         let file_index = c.number("FileIndex", self.file_index, file_index);
-        let retry_count = c.number("RetryCount", self.retry_count, |n| {
-            u32::try_from(n)
-                .ok()
-                .filter(|n| *n <= MAX_RETRY_COUNT)
-                .ok_or(Detail::Borrowed("must be between 0 and 30"))
-        });
+        let retry_count = c.number("RetryCount", self.retry_count, retry_count(strict));
         let retry_interval = c.number("RetryInterval", self.retry_interval, |n| {
             u32::try_from(n)
                 .ok()
@@ -263,7 +317,7 @@ impl CreateLivePullToPushRequest {
             (Some(kind), Some(protocol)) => listed.and_then(|urls| {
                 // The protocol means nothing for a playlist, so it is not kept.
                 let protocol = protocol.filter(|_| kind == SourceType::Live);
-                Source::parse(kind, protocol, urls)
+                Source::parse(kind, protocol, urls, strict)
                     .map_err(|reason| c.malformed("SourceUrls", reason))
                     .ok()
             }),
@@ -274,25 +328,20 @@ impl CreateLivePullToPushRequest {
         {
             c.cross(problem);
         }
-        let playlist_only = |c: &mut Check, field: &'static str, present: bool| {
-            if present && kind == Some(SourceType::Live) {
-                c.cross(ApiError::invalid(
-                    field,
-                    "applies only to vod and url sources",
-                ));
-            }
-        };
-        playlist_only(c, "RepeatNumber", self.repeat_number.is_some());
-        playlist_only(c, "Offset", self.offset.is_some());
-        playlist_only(c, "FileIndex", self.file_index.is_some());
+        if let Some(kind) = kind {
+            let sent = [
+                ("RepeatNumber", self.repeat_number.is_some()),
+                ("Offset", self.offset.is_some()),
+                ("FileIndex", self.file_index.is_some()),
+            ];
+            playlist_only(kind, sent, strict).for_each(|problem| c.cross(problem));
+        }
         let file_index = file_index?.unwrap_or(0);
-        if let Some(source) = &source
-            && !source.has_index(file_index)
+        if let Some(problem) = source
+            .as_ref()
+            .and_then(|source| file_index_problem(source, file_index))
         {
-            c.cross(ApiError::invalid(
-                "FileIndex",
-                "must be less than the number of SourceUrls",
-            ));
+            c.cross(problem);
         }
 
         Some(CreateTask {
@@ -411,7 +460,8 @@ pub struct UpdateTask {
 
 impl UpdateLivePullToPushRequest {
     fn parse(&self, c: &mut Check, now: DateTime<Utc>) -> Option<UpdateTask> {
-        let id = c.required("TaskId", self.task_id.as_deref(), task_id);
+        let strict = c.strict();
+        let id = c.required("TaskId", self.task_id.as_deref(), task_id(strict));
         let region = c.required("Region", self.region.as_deref(), region);
         let start = c.optional("StartTime", self.start_time.as_deref(), time);
         let end = c.optional("EndTime", self.end_time.as_deref(), time);
@@ -425,7 +475,7 @@ impl UpdateLivePullToPushRequest {
             None => Some(None),
             Some("") => Some(Some(None)),
             Some(text) => c
-                .required("CallbackUrl", Some(text), callback_url)
+                .required("CallbackUrl", Some(text), callback_url(strict))
                 .map(|url| Some(Some(url))),
         };
         let file_index = c.number("FileIndex", self.file_index, file_index);
@@ -480,7 +530,7 @@ macro_rules! task_ref_request {
 
         impl $name {
             fn parse(&self, c: &mut Check) -> Option<TaskRef> {
-                let id = c.required("TaskId", self.task_id.as_deref(), task_id);
+                let id = c.required("TaskId", self.task_id.as_deref(), task_id(c.strict()));
                 let region = c.required("Region", self.region.as_deref(), region);
                 Some(TaskRef { task_id: id?, region: region? })
             }
@@ -563,10 +613,9 @@ pub struct ListTasks {
     pub page: Page,
 }
 
-fn fuzzy(text: &str, max_chars: usize) -> Result<String, Detail> {
-    if text.chars().count() > max_chars {
-        return Err(format!("must be at most {max_chars} characters").into());
-    }
+/// A fuzzy filter: any text without control characters (one longer than any stored value
+/// only finds nothing, so no length is refused), kept lower-cased.
+fn fuzzy(text: &str) -> Result<String, Detail> {
     if text.chars().any(char::is_control) {
         return Err(Detail::Borrowed("must not contain control characters"));
     }
@@ -588,12 +637,8 @@ impl DescribeLivePullToPushListRequest {
                 ))
             }
         });
-        let name = c.filter("TaskName", self.task_name.as_deref(), |t| {
-            fuzzy(t, super::types::MAX_TASK_NAME_CHARS)
-        });
-        let dst = c.filter("DstUrl", self.dst_url.as_deref(), |t| {
-            fuzzy(t, stream_url::MAX_URL_LEN)
-        });
+        let name = c.filter("TaskName", self.task_name.as_deref(), fuzzy);
+        let dst = c.filter("DstUrl", self.dst_url.as_deref(), fuzzy);
         let number = c.number("PageNumber", self.page_number, Page::number_from);
         let size = c.number("PageSize", self.page_size, Page::size_from);
         Some(ListTasks {

@@ -9,7 +9,7 @@ use crate::stream_url::{self, LIVE_HTTP, LIVE_RTMP, LIVE_RTSP, LIVE_SRT, MAX_URL
 
 /// The most entries a vod or url playlist may hold.
 pub const MAX_SOURCES: usize = 30;
-/// The longest VOD media id accepted.
+/// The longest VOD media id a strict engine accepts.
 pub const MAX_MEDIA_ID_LEN: usize = 64;
 
 /// A validated source: its type, its protocol (live only) and its URLs or media ids, kept
@@ -36,9 +36,10 @@ pub struct Source {
     urls: Vec<String>,
 }
 
-/// Records the rules every list shares: 1 to 30 entries, each 1 to 2000 characters without
-/// control characters. `None` when one is broken.
+/// Records the rules every list shares: 1 to 30 entries, each non-empty and without control
+/// characters (and, for a strict engine, at most 2000 characters). `None` when one is broken.
 pub(crate) fn check_url_list(c: &mut Check, urls: &[String]) -> Option<()> {
+    let strict = c.strict();
     let problem = if urls.is_empty() {
         Some(Detail::Borrowed("must hold at least one entry"))
     } else if urls.len() > MAX_SOURCES {
@@ -47,7 +48,7 @@ pub(crate) fn check_url_list(c: &mut Check, urls: &[String]) -> Option<()> {
         urls.iter().enumerate().find_map(|(i, url)| {
             if url.is_empty() {
                 Some(format!("entry {i} is empty").into())
-            } else if url.chars().take(MAX_URL_LEN + 1).count() > MAX_URL_LEN {
+            } else if strict && url.chars().take(MAX_URL_LEN + 1).count() > MAX_URL_LEN {
                 Some(format!("entry {i} is longer than 2000 characters").into())
             } else if url.chars().any(char::is_control) {
                 Some(format!("entry {i} contains control characters").into())
@@ -65,7 +66,13 @@ pub(crate) fn check_url_list(c: &mut Check, urls: &[String]) -> Option<()> {
     }
 }
 
-fn media_id(text: &str) -> Result<(), &'static str> {
+/// A VOD media id. The docs give it no shape, so a default engine takes any id (no
+/// whitespace or control characters, as every id); a strict one asks for the shape of VOD's
+/// ids, which catches a URL sent as a media id.
+fn media_id(text: &str, strict: bool) -> Result<(), &'static str> {
+    if !strict {
+        return crate::ids::check_token(text);
+    }
     if text.len() <= MAX_MEDIA_ID_LEN
         && text
             .bytes()
@@ -78,11 +85,13 @@ fn media_id(text: &str) -> Result<(), &'static str> {
 }
 
 impl Source {
-    /// Checks `urls` against the rules of `kind` (and of `protocol` for a live source).
+    /// Checks `urls` against the rules of `kind` (and of `protocol` for a live source), with
+    /// those only a strict engine applies when `strict`.
     pub(crate) fn parse(
         kind: SourceType,
         protocol: Option<SourceProtocol>,
         urls: &[String],
+        strict: bool,
     ) -> Result<Self, Detail> {
         let check_each = |check: &dyn Fn(&str) -> Result<(), &'static str>| {
             urls.iter()
@@ -104,14 +113,14 @@ impl Source {
                         LIVE_HTTP
                     }
                 };
-                check_each(&|url| stream_url::parse(url, rule).map(drop))?;
+                check_each(&|url| stream_url::parse(url, rule, strict).map(drop))?;
             }
             (SourceType::Live, None) => {
                 return Err(Detail::Borrowed("needs a SourceProtocol for a live source"));
             }
-            (SourceType::Vod, _) => check_each(&media_id)?,
+            (SourceType::Vod, _) => check_each(&|id| media_id(id, strict))?,
             (SourceType::Url, _) => {
-                check_each(&|url| stream_url::parse(url, VIDEO_FILE).map(drop))?;
+                check_each(&|url| stream_url::parse(url, VIDEO_FILE, strict).map(drop))?;
             }
         }
         Ok(Self {
@@ -122,8 +131,8 @@ impl Source {
     }
 
     /// The same source type and protocol with another list.
-    pub(crate) fn with_urls(&self, urls: &[String]) -> Result<Self, Detail> {
-        Self::parse(self.kind, self.protocol, urls)
+    pub(crate) fn with_urls(&self, urls: &[String], strict: bool) -> Result<Self, Detail> {
+        Self::parse(self.kind, self.protocol, urls, strict)
     }
 
     /// Whether a playlist has an entry at `index` (a live source has only index 0).

@@ -8,11 +8,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::report::{ReportError, StreamReport};
-use super::request::{CreateTask, ListTasks, TaskRef, UpdateTask, window_problem};
+use super::request::{
+    CreateTask, ListTasks, TaskRef, UpdateTask, file_index_problem, playlist_only, window_problem,
+};
 use super::response::TaskView;
 use super::table::{Row, TaskTable};
 use super::task::{Due, NewTask, Task, TaskChanges};
-use super::types::{CallbackState, InvalidReason, SourceType, TaskStatus};
+use super::types::{CallbackState, InvalidReason, TaskStatus};
 use crate::Map;
 use crate::edge::contains_ignoring_case;
 use crate::error::ApiError;
@@ -203,15 +205,96 @@ pub(crate) struct Applied {
 
 /// One account's tasks, with the destinations their live tasks hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredTasks")]
 pub(crate) struct TaskStore {
     tasks: TaskTable,
-    /// DstUrl → the task that pushes there, for every task that has not exited; written
+    /// DstUrl → the tasks that push there, for every task that has not exited; written
     /// sorted, so a snapshot's text does not depend on the map's order.
     #[serde(serialize_with = "sorted")]
-    destinations: Map<StreamUrl, TaskId>,
+    destinations: Map<StreamUrl, Holders>,
+    /// How many tasks have not exited (the holders above, counted): those that count
+    /// against the limit. Not written: a restore counts them again.
+    #[serde(skip)]
+    live: usize,
 }
 
-fn sorted<S: serde::Serializer>(map: &Map<StreamUrl, TaskId>, s: S) -> Result<S::Ok, S::Error> {
+/// A task store as a snapshot holds it.
+#[derive(Deserialize)]
+struct StoredTasks {
+    tasks: TaskTable,
+    destinations: Map<StreamUrl, Holders>,
+}
+
+impl From<StoredTasks> for TaskStore {
+    fn from(stored: StoredTasks) -> Self {
+        let live = stored.destinations.values().map(Holders::len).sum();
+        Self {
+            tasks: stored.tasks,
+            destinations: stored.destinations,
+            live,
+        }
+    }
+}
+
+/// The tasks that push to one DstUrl, oldest first. One, unless a default engine took
+/// another task for a destination in use, which the docs do not refuse (a strict engine
+/// refuses it, `CodeDstUrlOccupied`). Written as the one id, as snapshots always wrote it,
+/// or as the list of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Holders {
+    One(TaskId),
+    Many(Vec<TaskId>),
+}
+
+impl Holders {
+    /// The task that has pushed there longest.
+    fn first(&self) -> Option<&TaskId> {
+        match self {
+            Self::One(id) => Some(id),
+            Self::Many(ids) => ids.first(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::One(_) => 1,
+            Self::Many(ids) => ids.len(),
+        }
+    }
+
+    fn contains(&self, id: &TaskId) -> bool {
+        match self {
+            Self::One(held) => held == id,
+            Self::Many(ids) => ids.contains(id),
+        }
+    }
+
+    /// One more task pushes there.
+    fn add(&mut self, id: TaskId) {
+        match self {
+            Self::One(first) => *self = Self::Many(vec![first.clone(), id]),
+            Self::Many(ids) => ids.push(id),
+        }
+    }
+
+    /// The holders without `id`: `None` when none is left.
+    fn without(self, id: &TaskId) -> Option<Self> {
+        match self {
+            Self::One(held) => (held != *id).then_some(Self::One(held)),
+            Self::Many(mut ids) => {
+                ids.retain(|held| held != id);
+                match ids.len() {
+                    0 => None,
+                    1 => ids.pop().map(Self::One),
+                    _ => Some(Self::Many(ids)),
+                }
+            }
+        }
+    }
+}
+
+fn sorted<S: serde::Serializer>(map: &Map<StreamUrl, Holders>, s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(map.iter().collect::<std::collections::BTreeMap<_, _>>())
 }
 
@@ -262,23 +345,27 @@ impl TaskStore {
         self.tasks.len()
     }
 
-    /// Tasks that have not exited: those that count against the limit.
-    fn live(&self) -> usize {
-        self.destinations.len()
-    }
-
+    /// Plans a creation: the task limit, then (for a strict engine) the destination.
     pub(crate) fn plan_create(
         &self,
         spec: CreateTask,
         limits: &TaskLimits,
+        strict: bool,
         new_id: impl FnOnce() -> Result<(TaskId, u64), ApiError>,
     ) -> Result<TaskEvent, ApiError> {
-        if self.live() >= limits.max_tasks as usize {
+        if self.live >= limits.max_tasks as usize {
             return Err(ApiError::TaskLimitExceeded {
                 limit: limits.max_tasks,
             });
         }
-        if let Some(holder) = self.destinations.get(&spec.dst_url) {
+        // The docs say only that a DstUrl in use makes the ingest fail, so a default engine
+        // takes the task (the embedder reports the push failure); a strict one refuses it.
+        if strict
+            && let Some(holder) = self
+                .destinations
+                .get(&spec.dst_url)
+                .and_then(Holders::first)
+        {
             return Err(ApiError::DstUrlOccupied {
                 task_id: holder.to_string(),
             });
@@ -295,11 +382,13 @@ impl TaskStore {
     }
 
     /// Plans an update: lookup, then which fields the state allows, then the rules on the
-    /// merged values (window, list against the source type, FileIndex within the list).
+    /// merged values (window, list against the source type, the playlist fields against the
+    /// source type for a strict engine, FileIndex within the list).
     pub(crate) fn plan_update(
         &self,
         u: UpdateTask,
         limits: &TaskLimits,
+        strict: bool,
         now: DateTime<Utc>,
     ) -> Result<TaskEvent, ApiError> {
         let task = self
@@ -330,7 +419,7 @@ impl TaskStore {
         if let Some(urls) = &u.source_urls {
             changes.source = Some(
                 spec.source
-                    .with_urls(urls)
+                    .with_urls(urls, strict)
                     .map_err(|reason| ApiError::invalid("SourceUrls", reason))?,
             );
         }
@@ -342,26 +431,19 @@ impl TaskStore {
             }
             limits.window_check(start, end)?;
         }
-        if spec.source.kind() == SourceType::Live {
-            for (field, present) in [
-                ("RepeatNumber", changes.repeat.is_some()),
-                ("Offset", changes.offset.is_some()),
-                ("FileIndex", changes.file_index.is_some()),
-            ] {
-                if present {
-                    return Err(ApiError::invalid(
-                        field,
-                        "applies only to vod and url sources",
-                    ));
-                }
-            }
+        let sent = [
+            ("RepeatNumber", changes.repeat.is_some()),
+            ("Offset", changes.offset.is_some()),
+            ("FileIndex", changes.file_index.is_some()),
+        ];
+        if let Some(problem) = playlist_only(spec.source.kind(), sent, strict).next() {
+            return Err(problem);
         }
         let list = changes.source.as_ref().unwrap_or(&spec.source);
-        if !list.has_index(changes.file_index.unwrap_or(spec.file_index)) {
-            return Err(ApiError::invalid(
-                "FileIndex",
-                "must be less than the number of SourceUrls",
-            ));
+        if let Some(problem) =
+            file_index_problem(list, changes.file_index.unwrap_or(spec.file_index))
+        {
+            return Err(problem);
         }
         Ok(TaskEvent::Updated {
             task_id: u.task.task_id,
@@ -478,16 +560,17 @@ impl TaskStore {
                     detail: format!("task {} already exists", task.id).into(),
                 });
             }
-            if let Some(holder) = self.destinations.get(&task.spec.dst_url) {
-                return Err(ApiError::DstUrlOccupied {
-                    task_id: holder.to_string(),
-                });
-            }
             let new = Task::create(NewTask::clone(task), at);
             let after = new.deadline(retention);
             let row = self.tasks.insert(new)?;
-            self.destinations
-                .insert(task.spec.dst_url.clone(), task.id.clone());
+            match self.destinations.get_mut(&task.spec.dst_url) {
+                Some(holders) => holders.add(task.id.clone()),
+                None => {
+                    self.destinations
+                        .insert(task.spec.dst_url.clone(), Holders::One(task.id.clone()));
+                }
+            }
+            self.live = self.live.saturating_add(1);
             return Ok(Applied {
                 seq: task.seq,
                 row,
@@ -538,8 +621,13 @@ impl TaskStore {
         if task.is_exited() {
             // An exited task pushes nowhere: its destination is free for another task.
             let dst = task.spec().dst_url.clone();
-            if self.destinations.get(&dst) == Some(id) {
-                self.destinations.remove(&dst);
+            if let Some(holders) = self.destinations.remove(&dst) {
+                if holders.contains(id) {
+                    self.live = self.live.saturating_sub(1);
+                }
+                if let Some(rest) = holders.without(id) {
+                    self.destinations.insert(dst, rest);
+                }
             }
         }
         Ok(Applied {
@@ -554,11 +642,19 @@ impl TaskStore {
     /// Whether the destination index agrees with the tasks (used by tests).
     pub(crate) fn counts_hold(&self) -> bool {
         let live: Vec<&Task> = self.tasks.tasks().filter(|t| !t.is_exited()).collect();
+        let held: usize = self.destinations.values().map(Holders::len).sum();
         self.tasks.holds()
-            && live.len() == self.destinations.len()
-            && live
-                .iter()
-                .all(|t| self.destinations.get(&t.spec().dst_url) == Some(t.id()))
+            && live.len() == self.live
+            && held == self.live
+            && self.destinations.values().all(|h| match h {
+                Holders::One(_) => true,
+                Holders::Many(ids) => ids.len() > 1,
+            })
+            && live.iter().all(|t| {
+                self.destinations
+                    .get(&t.spec().dst_url)
+                    .is_some_and(|h| h.contains(t.id()))
+            })
             && self.tasks.tasks().all(|t| t.spec().start < t.spec().end)
     }
 

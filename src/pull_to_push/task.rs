@@ -129,13 +129,23 @@ fn exited() -> ApiError {
     ApiError::TaskNotExist
 }
 
+/// Where playback starts: the configured FileIndex and Offset of a playlist. A live source
+/// has no playlist: a default engine takes and echoes FileIndex and Offset on one, and they
+/// do nothing (docs/fidelity.md).
+fn start_of(spec: &CreateTask) -> Position {
+    match spec.source.kind() {
+        SourceType::Live => Position::default(),
+        SourceType::Vod | SourceType::Url => Position {
+            file_index: spec.file_index,
+            offset: spec.offset,
+            passes_done: 0,
+        },
+    }
+}
+
 impl Task {
     pub(crate) fn create(new: NewTask, at: DateTime<Utc>) -> Self {
-        let position = Position {
-            file_index: new.spec.file_index,
-            offset: new.spec.offset,
-            passes_done: 0,
-        };
+        let position = start_of(&new.spec);
         Self {
             id: new.id,
             seq: new.seq,
@@ -198,11 +208,7 @@ impl Task {
 
     /// Back to the configured start of the playlist.
     fn rewind(&mut self) {
-        self.position = Position {
-            file_index: self.spec.file_index,
-            offset: self.spec.offset,
-            passes_done: 0,
-        };
+        self.position = start_of(&self.spec);
     }
 
     // ---- API calls ------------------------------------------------------------------------

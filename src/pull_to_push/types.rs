@@ -212,10 +212,11 @@ impl<'de> Deserialize<'de> for TaskStatus {
     }
 }
 
-/// The longest `TaskName`, in characters.
+/// The longest `TaskName` a strict engine accepts, in characters (the docs give no length).
 pub const MAX_TASK_NAME_CHARS: usize = 128;
 
-/// A task name: up to 128 characters without control characters; empty by default.
+/// A task name: any text without control characters; empty by default. (A strict engine
+/// also holds a Create's name to [`MAX_TASK_NAME_CHARS`].)
 ///
 /// ```
 /// use live_lifecycle::pull_to_push::TaskName;
@@ -242,9 +243,6 @@ impl TaskName {
 impl TryFrom<&str> for TaskName {
     type Error = Detail;
     fn try_from(text: &str) -> Result<Self, Detail> {
-        if text.chars().count() > MAX_TASK_NAME_CHARS {
-            return Err(Detail::Borrowed("must be at most 128 characters"));
-        }
         if text.chars().any(char::is_control) {
             return Err(Detail::Borrowed("must not contain control characters"));
         }

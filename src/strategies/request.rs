@@ -111,10 +111,10 @@ requests! {
     UpdateEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied"];
     StartEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied", "UserTaskExceed"];
     StopEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied"];
-    DeleteEdgeTranscodeJob, Job, ["JobNotFound", "OperationDenied"];
+    DeleteEdgeTranscodeJob, Job, ["JobNotFound"];
     GetEdgeTranscodeTemplate, Nothing, [];
     ListEdgeTranscodeTemplate, Nothing, [];
-    CreateLivePullToPush, Nothing, ["CodeTaskLimitExceeded", "CodeDstUrlOccupied"];
+    CreateLivePullToPush, Nothing, ["CodeTaskLimitExceeded"];
     UpdateLivePullToPush, Task, ["CodeTaskNotExist", "CodeTaskHasStarted",
         "InvalidParam.CodeIllegalDuration", "InvalidParameter"];
     DeleteLivePullToPush, Task, ["CodeTaskNotExist"];
