@@ -13,6 +13,8 @@
 //!   `POST /_emulator/advance?Seconds=N` moves it; otherwise the real clock.
 //! - `--state FILE`: load a snapshot from `FILE` at start (if it exists) and write it there at
 //!   shutdown, atomically (a temporary file, then a rename).
+//! - `--strict`: also refuse what the crate infers is a mistake (`Config.strict`; see
+//!   `docs/fidelity.md`), not only what the documentation refuses.
 //! - `--throttle documented|off`: the documented rate limits (default: each operation 10 calls
 //!   a second per account for pull-to-push, 6,000 a minute for edge transcoding, counted on
 //!   the real clock even under `--manual-clock`), or none.
@@ -132,7 +134,7 @@ struct Options {
 fn usage(problem: &str) -> ! {
     eprintln!("emulator: {problem}");
     eprintln!(
-        "usage: emulator [--listen ADDR] [--access-key ID:SECRET]... [--manual-clock TIME] [--state FILE] [--throttle documented|off]"
+        "usage: emulator [--listen ADDR] [--access-key ID:SECRET]... [--manual-clock TIME] [--state FILE] [--throttle documented|off] [--strict]"
     );
     std::process::exit(2)
 }
@@ -172,6 +174,7 @@ fn options() -> Options {
                 )
             }
             "--state" => o.state = Some(PathBuf::from(value())),
+            "--strict" => o.config.strict = true,
             "--throttle" => match value().as_str() {
                 "documented" => o.config.throttle = Throttle::default(),
                 "off" => o.config.throttle = Throttle::off(),

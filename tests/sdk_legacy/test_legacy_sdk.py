@@ -184,7 +184,7 @@ def test_refusals(emulator):
     refused(lambda: client.call(op("StopEdgeTranscodeJob", ClusterId="refusals", JobId=job_id)),
             "OperationDenied", 403)
     client.call(op("StartEdgeTranscodeJob", ClusterId="refusals", JobId=job_id))
-    refused(lambda: client.call(op("DeleteEdgeTranscodeJob", ClusterId="refusals", JobId=job_id)),
+    refused(lambda: client.call(op("StartEdgeTranscodeJob", ClusterId="refusals", JobId=job_id)),
             "OperationDenied", 403)
     refused(lambda: client.call(op("UpdateEdgeTranscodeJob", JobId=job_id, Name="renamed")),
             "MissingParameter", 400)

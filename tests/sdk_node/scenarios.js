@@ -113,7 +113,7 @@ async function edgeJobLife(driver) {
   await refused(driver, driver.call('StartEdgeTranscodeJob', ref), 'OperationDenied', 403);
   await refused(driver, driver.call('UpdateEdgeTranscodeJob', { ...ref, TemplateId: TEMPLATE_1080P }),
     'OperationDenied', 403);
-  await refused(driver, driver.call('DeleteEdgeTranscodeJob', ref), 'OperationDenied', 403);
+  // Deleting a running job is refused only by a `--strict` emulator (docs/fidelity.md).
   const running = await driver.call('ListEdgeTranscodeJob', { ClusterId: cluster, Status: 1 });
   assert.equal(running.TotalCount, 1);
   assert.equal(running.JobList.Job[0].Status, '1');
@@ -226,7 +226,10 @@ async function taskListAndDelete(driver, emulator) {
   assert.equal(listed.TaskList[0].TaskInfo.SourceProtocol, 'rtmp');
   assert.deepEqual(listed.TaskList[0].TaskInfo.SourceUrls, ['rtmp://pull.example.com/live/source']);
 
-  await refused(driver, createTask(driver, emulator, dst), 'CodeDstUrlOccupied', 400);
+  // A second task on the same destination is taken (only `--strict` refuses it with
+  // CodeDstUrlOccupied: the docs say its ingest fails, not the call).
+  const second = await createTask(driver, emulator, dst);
+  assert.equal((await driver.call('DeleteLivePullToPush', { TaskId: second, Region: REGION })).RetCode, 0);
   await refused(driver, createTask(driver, emulator, `${dst}-x`, { length: 0 }), 'InvalidParam.CodeIllegalDuration', 400);
   await refused(driver, driver.call('DescribeLivePullToPush', { ...ref, Region: 'cn-beijing' }), 'CodeTaskNotExist', 400);
 
