@@ -1217,24 +1217,28 @@ fn performance_runs_the_bench_and_its_groups() {
 #[test]
 fn testing_names_every_test_target() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let targets: BTreeSet<String> = std::fs::read_dir(root.join("tests"))
-        .expect("tests/")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .filter_map(|n| n.strip_suffix(".rs").map(str::to_owned))
-        .collect();
+    // The core's test targets by name; the emulator's as `emulator/tests/NAME`.
+    let mut targets = BTreeSet::new();
+    for (dir, prefix) in [("tests", ""), ("emulator/tests", "emulator/tests/")] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("a tests directory") {
+            let name = entry.expect("an entry").file_name();
+            if let Some(stem) = name.to_string_lossy().strip_suffix(".rs") {
+                targets.insert(format!("{prefix}{stem}"));
+            }
+        }
+    }
 
     let organisation = table(TESTING, "Where");
     let named: BTreeSet<String> = organisation
         .rows
         .iter()
         .flat_map(|r| spans(&r[0]))
-        .filter_map(|s| s.strip_prefix("tests/")?.strip_suffix(".rs"))
-        .map(str::to_owned)
+        .filter_map(|s| {
+            let stem = s.strip_suffix(".rs")?;
+            stem.strip_prefix("tests/")
+                .map(str::to_owned)
+                .or_else(|| stem.starts_with("emulator/tests/").then(|| stem.to_owned()))
+        })
         .collect();
     assert_eq!(named, targets, "test targets in docs/testing.md");
 
@@ -1386,12 +1390,12 @@ fn clients_proven_are_the_pinned_versions() {
         files.insert(file);
     }
     let mut on_disk = BTreeSet::new();
-    for dir in std::fs::read_dir(root.join("tests")).expect("tests/") {
+    for dir in std::fs::read_dir(root.join("emulator/tests")).expect("emulator/tests/") {
         let dir = dir.expect("an entry").path();
         for pins in ["requirements.txt", "package.json"] {
             if dir.join(pins).exists() {
                 let name = dir.file_name().expect("a name").to_string_lossy();
-                on_disk.insert(format!("tests/{name}/{pins}"));
+                on_disk.insert(format!("emulator/tests/{name}/{pins}"));
             }
         }
     }

@@ -7,7 +7,7 @@ SDK clients stay in the suites (a subclass of Emulator adds them), so this modul
 SDK.
 
 The emulator binary comes from EMULATOR_BIN (set by tests/sdk.rs, which `cargo test` runs) or
-is built with `cargo build --example emulator`. Each emulator writes its stderr to a log named
+is built with `cargo build -p live-emulator`. Each emulator writes its stderr to a log named
 by its caller in EMULATOR_LOG_DIR (tests/sdk.rs sets CARGO_TARGET_TMPDIR), or else in the
 `tmp` directory of Cargo's target directory. It listens on a free loopback port, runs on a
 manual clock, and accepts two keys, each its own account.
@@ -52,9 +52,9 @@ def emulator_binary():
     given = os.environ.get("EMULATOR_BIN")
     if given:
         return given
-    # Cargo's JSON messages say where the example went, whatever the target directory is.
+    # Cargo's JSON messages say where the binary went, whatever the target directory is.
     built = subprocess.run(
-        ["cargo", "build", "--example", "emulator", "--message-format=json-render-diagnostics"],
+        ["cargo", "build", "-p", "live-emulator", "--bin", "live-emulator", "--message-format=json-render-diagnostics"],
         cwd=CRATE, check=True, stdout=subprocess.PIPE, text=True,
     )
     for line in built.stdout.splitlines():
@@ -62,11 +62,11 @@ def emulator_binary():
         target = message.get("target", {})
         if (
             message.get("reason") == "compiler-artifact"
-            and target.get("name") == "emulator"
-            and "example" in target.get("kind", [])
+            and target.get("name") == "live-emulator"
+            and "bin" in target.get("kind", [])
         ):
             return message["executable"]
-    raise RuntimeError("cargo build --example emulator reported no executable")
+    raise RuntimeError("cargo build -p live-emulator reported no executable")
 
 
 def log_path(name):

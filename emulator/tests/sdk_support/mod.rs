@@ -7,11 +7,9 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use serde_json::Value;
 
 /// True, with a line on stderr, when `var` is set: the suite is skipped.
 pub fn skipped(var: &str) -> bool {
@@ -56,33 +54,10 @@ pub fn run_bounded(command: &mut Command, what: &str, limit: Duration) {
     assert!(status.success(), "{what} failed ({status})");
 }
 
-/// Builds the emulator example and returns where Cargo put it, as its JSON messages say:
-/// right for any `CARGO_TARGET_DIR`, `--target-dir` or build configuration.
-pub fn build_emulator(crate_dir: &Path) -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let what = "cargo build --example emulator";
-    let output = Command::new(&cargo)
-        .args(["build", "--example", "emulator"])
-        .arg("--message-format=json-render-diagnostics")
-        .current_dir(crate_dir)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
-    assert!(output.status.success(), "{what} failed ({})", output.status);
-    let emulator = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find(|message| {
-            message["reason"] == "compiler-artifact"
-                && message["target"]["name"] == "emulator"
-                && message["target"]["kind"]
-                    .as_array()
-                    .is_some_and(|kinds| kinds.iter().any(|kind| kind == "example"))
-        })
-        .and_then(|artifact| artifact["executable"].as_str().map(PathBuf::from))
-        .unwrap_or_else(|| panic!("{what} reported no emulator executable"));
-    assert!(emulator.exists(), "no emulator at {}", emulator.display());
-    emulator
+/// The `live-emulator` binary Cargo built for this test run (right for any
+/// `CARGO_TARGET_DIR`, `--target-dir` or build configuration).
+pub fn emulator() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_live-emulator"))
 }
 
 /// The pip requirement files of the Python suites, relative to the crate. Both suites run in

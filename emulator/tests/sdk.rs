@@ -20,7 +20,7 @@ mod sdk_support;
 use std::path::Path;
 use std::process::Command;
 
-use sdk_support::{build_emulator, run, skipped, venv_python};
+use sdk_support::{emulator, run, skipped, venv_python};
 
 #[test]
 fn official_python_sdk_against_the_emulator() {
@@ -42,7 +42,7 @@ fn older_python_sdk_against_the_emulator() {
 /// emulator.
 fn pytest(suite: &str) {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let emulator = build_emulator(crate_dir);
+    let emulator = emulator();
     // Cargo's scratch directory for integration tests, inside whatever target directory
     // this build uses.
     let logs = Path::new(env!("CARGO_TARGET_TMPDIR"));

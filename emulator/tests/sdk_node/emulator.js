@@ -2,7 +2,7 @@
 // Starts the emulator for one Node suite and stops it afterwards, also when a test fails.
 //
 // The binary comes from EMULATOR_BIN (tests/sdk_node.rs sets it) or is built with
-// `cargo build --example emulator`; its stderr goes to EMULATOR_LOG, or to
+// `cargo build -p live-emulator`; its stderr goes to EMULATOR_LOG, or to
 // `sdk-node-emulator.log` in the system's temporary directory. It listens on a free loopback
 // port, runs on a manual clock and accepts two keys, each its own account. Every wait and
 // every HTTP call here has a deadline.
@@ -42,20 +42,20 @@ function emulatorBinary() {
   if (process.env.EMULATOR_BIN) {
     return process.env.EMULATOR_BIN;
   }
-  // Cargo's JSON messages say where the example went, whatever the target directory is.
+  // Cargo's JSON messages say where the binary went, whatever the target directory is.
   const out = execFileSync(
-    'cargo', ['build', '--example', 'emulator', '--message-format=json-render-diagnostics'],
+    'cargo', ['build', '-p', 'live-emulator', '--bin', 'live-emulator', '--message-format=json-render-diagnostics'],
     { cwd: CRATE, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 900_000 },
   );
   for (const line of out.split('\n')) {
     if (!line.startsWith('{')) continue;
     const message = JSON.parse(line);
-    if (message.reason === 'compiler-artifact' && message.target.name === 'emulator'
-      && message.target.kind.includes('example')) {
+    if (message.reason === 'compiler-artifact' && message.target.name === 'live-emulator'
+      && message.target.kind.includes('bin')) {
       return message.executable;
     }
   }
-  throw new Error('cargo build --example emulator reported no executable');
+  throw new Error('cargo build -p live-emulator reported no executable');
 }
 
 function freePort() {

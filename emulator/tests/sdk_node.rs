@@ -25,7 +25,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use sdk_support::{build_emulator, npm_ci, run_bounded, skipped};
+use sdk_support::{emulator, npm_ci, run_bounded, skipped};
 
 /// The switch that skips the Node suites.
 const SKIP: &str = "LIVE_LIFECYCLE_SKIP_NODE";
@@ -39,20 +39,18 @@ fn suites_dir() -> PathBuf {
         .join("sdk_node")
 }
 
-/// The emulator, built once and the packages installed once for all the suites of this run.
-fn emulator() -> &'static Path {
-    static EMULATOR: OnceLock<PathBuf> = OnceLock::new();
-    EMULATOR.get_or_init(|| {
-        npm_ci(&suites_dir());
-        build_emulator(Path::new(env!("CARGO_MANIFEST_DIR")))
-    })
+/// The emulator, with the packages installed once for all the suites of this run.
+fn installed_emulator() -> PathBuf {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| npm_ci(&suites_dir()));
+    emulator()
 }
 
 fn run_suite(file: &str) {
     if skipped(SKIP) {
         return;
     }
-    let emulator = emulator();
+    let emulator = installed_emulator();
     let stem = file.trim_end_matches(".test.js");
     let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("sdk-node-{stem}-emulator.log"));
     run_bounded(

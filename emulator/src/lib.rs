@@ -1,23 +1,22 @@
 //! A local ApsaraVideo Live emulator: the crate's engine behind a real HTTP endpoint that
 //! Alibaba's own SDKs talk to.
 //!
-//! ```sh
-//! cargo run --release --example emulator -- --listen 127.0.0.1:8080
-//! ```
+//! The command `live-emulator` (`src/main.rs`) parses its options into [`Options`] and runs
+//! a [`Server`]; a Rust test can do the same in-process:
 //!
-//! Options:
-//! - `--listen ADDR`: where to listen (default `127.0.0.1:8080`).
-//! - `--access-key ID:SECRET` (repeatable): the keys it accepts; each key is its own account,
-//!   named by its id. Without any, the default pair below is used and printed at start.
-//! - `--manual-clock TIME`: time stands at `TIME` (`yyyy-MM-ddTHH:mm:ssZ`) until
-//!   `POST /_emulator/advance?Seconds=N` moves it; otherwise the real clock.
-//! - `--state FILE`: load a snapshot from `FILE` at start (if it exists) and write it there at
-//!   shutdown, atomically (a temporary file, then a rename).
-//! - `--strict`: also refuse what the crate infers is a mistake (`Config.strict`; see
-//!   `docs/fidelity.md`), not only what the documentation refuses.
-//! - `--throttle documented|off`: the documented rate limits (default: each operation 10 calls
-//!   a second per account for pull-to-push, 6,000 a minute for edge transcoding, counted on
-//!   the real clock even under `--manual-clock`), or none.
+//! ```no_run
+//! # async fn example() -> std::io::Result<()> {
+//! let options = live_emulator::Options {
+//!     listen: "127.0.0.1:0".parse().expect("an address"),
+//!     ..Default::default()
+//! };
+//! let server = live_emulator::Server::bind(options).await?;
+//! let endpoint = server.local_addr()?;
+//! tokio::spawn(server.serve(std::future::pending()));
+//! # let _ = endpoint;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! Endpoints: `GET` or `POST /` for the API (parameters in the query and, for POST, a form
 //! body; the action and version from the `Action`/`Version` parameters or, for a V3 request
@@ -25,8 +24,8 @@
 //! asks, by default XML for V1 and JSON for V3), `POST /_emulator/advance?Seconds=N`, and
 //! `POST /_emulator/fault?TaskId=…&Kind=pull|push|recover|failed|file-ended`.
 //!
-//! The library does no I/O; everything that touches the network, the clock or the disk is
-//! here.
+//! The core (`live-lifecycle`) does no I/O; everything that touches the network, the clock or
+//! the disk is here.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -46,8 +45,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use live_lifecycle::auth::{self, Credential, NonceMemory};
 use live_lifecycle::ids::{AccountId, IdGenerator, IdKind, SeededIds, TaskId};
 use live_lifecycle::pull_to_push::{Callback, ReportError, StreamReport};
-use live_lifecycle::time::{format_utc, parse_utc};
-use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Format, RpcCall, Snapshot, Throttle};
+use live_lifecycle::time::format_utc;
+use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Format, RpcCall, Snapshot};
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -56,7 +55,7 @@ use tokio::task::JoinSet;
 const GATEWAY_SEED: u64 = 0x6761_7465;
 
 /// The key pair used when no `--access-key` is given.
-const DEFAULT_KEY: (&str, &str) = ("LTAIemulatorDefaultKey", "emulator-default-secret");
+pub const DEFAULT_KEY: (&str, &str) = ("LTAIemulatorDefaultKey", "emulator-default-secret");
 /// The largest request body accepted.
 const MAX_BODY: usize = 1024 * 1024;
 /// How long one request may take, from its headers to its reply.
@@ -77,7 +76,7 @@ enum Clock {
 }
 
 /// Everything the requests share, behind one lock (the engine is fast; no await while held).
-struct Emulator {
+struct Inner {
     engine: Engine,
     clock: Clock,
     keys: HashMap<String, Credential>,
@@ -87,7 +86,7 @@ struct Emulator {
     refused: u64,
 }
 
-impl Emulator {
+impl Inner {
     /// A request id for a call refused at the gateway.
     fn refusal_id(&mut self) -> String {
         self.refused += 1;
@@ -103,88 +102,24 @@ impl Emulator {
 }
 
 struct Shared {
-    emulator: Mutex<Emulator>,
+    emulator: Mutex<Inner>,
     callbacks: mpsc::UnboundedSender<Callback>,
 }
 
 impl Shared {
     /// The lock, also after a panic elsewhere: the engine never panics, and a poisoned lock
     /// should not take the whole emulator down.
-    fn lock(&self) -> MutexGuard<'_, Emulator> {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
         self.emulator.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Hands the engine's pending callbacks to the delivery worker.
-    fn ship_callbacks(&self, emulator: &mut Emulator) {
+    fn ship_callbacks(&self, emulator: &mut Inner) {
         for callback in emulator.engine.drain_callbacks() {
             // The worker lives as long as the server; if it is gone we are shutting down.
             let _ = self.callbacks.send(callback);
         }
     }
-}
-
-struct Options {
-    listen: SocketAddr,
-    keys: Vec<(String, String)>,
-    manual_clock: Option<DateTime<Utc>>,
-    state: Option<PathBuf>,
-    config: Config,
-}
-
-fn usage(problem: &str) -> ! {
-    eprintln!("emulator: {problem}");
-    eprintln!(
-        "usage: emulator [--listen ADDR] [--access-key ID:SECRET]... [--manual-clock TIME] [--state FILE] [--throttle documented|off] [--strict]"
-    );
-    std::process::exit(2)
-}
-
-fn options() -> Options {
-    let mut o = Options {
-        listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-        keys: Vec::new(),
-        manual_clock: None,
-        state: None,
-        config: Config::default(),
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || {
-            args.next()
-                .unwrap_or_else(|| usage(&format!("{flag} needs a value")))
-        };
-        match flag.as_str() {
-            "--listen" => {
-                o.listen = value()
-                    .parse()
-                    .unwrap_or_else(|_| usage("--listen takes HOST:PORT"))
-            }
-            "--access-key" => {
-                let pair = value();
-                let (id, secret) = pair
-                    .split_once(':')
-                    .filter(|(id, secret)| !id.is_empty() && !secret.is_empty())
-                    .unwrap_or_else(|| usage("--access-key takes ID:SECRET"));
-                o.keys.push((id.to_owned(), secret.to_owned()));
-            }
-            "--manual-clock" => {
-                o.manual_clock = Some(
-                    parse_utc(&value())
-                        .unwrap_or_else(|_| usage("--manual-clock takes yyyy-MM-ddTHH:mm:ssZ")),
-                )
-            }
-            "--state" => o.state = Some(PathBuf::from(value())),
-            "--strict" => o.config.strict = true,
-            "--throttle" => match value().as_str() {
-                "documented" => o.config.throttle = Throttle::default(),
-                "off" => o.config.throttle = Throttle::off(),
-                _ => usage("--throttle takes documented or off"),
-            },
-            "--help" | "-h" => usage("help"),
-            other => usage(&format!("unknown option {other}")),
-        }
-    }
-    o
 }
 
 fn json_response(status: u16, body: String) -> Response<Body> {
@@ -302,7 +237,7 @@ fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> 
     let account = if !ACTIONS.contains(&named.as_str()) || !version_ok {
         String::new()
     } else {
-        let Emulator { keys, nonces, .. } = &mut *emulator;
+        let Inner { keys, nonces, .. } = &mut *emulator;
         // Signatures carry the client's real time: they are checked against the real clock
         // even when the engine runs on the manual one.
         match auth::verify(signed, keys, Utc::now(), nonces) {
@@ -482,7 +417,8 @@ async fn tick(shared: Arc<Shared>) {
     }
 }
 
-async fn shutdown_signal() {
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -505,20 +441,22 @@ async fn shutdown_signal() {
     }
 }
 
-fn load_engine(state: Option<&PathBuf>, config: Config) -> Engine {
+/// The engine of `config`, restored from the snapshot at `state` when there is one.
+fn load_engine(state: Option<&PathBuf>, config: Config) -> std::io::Result<Engine> {
     let Some(path) = state.filter(|p| p.exists()) else {
-        return Engine::new(config);
+        return Ok(Engine::new(config));
     };
-    match std::fs::read_to_string(path)
+    let snapshot = std::fs::read_to_string(path)
         .map_err(|e| e.to_string())
         .and_then(|text| serde_json::from_str::<Snapshot>(&text).map_err(|e| e.to_string()))
-    {
-        Ok(snapshot) => {
-            eprintln!("loaded state from {}", path.display());
-            Engine::restore(config, snapshot)
-        }
-        Err(e) => usage(&format!("cannot read state {}: {e}", path.display())),
-    }
+        .map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("cannot read state {}: {e}", path.display()),
+            )
+        })?;
+    eprintln!("loaded state from {}", path.display());
+    Ok(Engine::restore(config, snapshot))
 }
 
 /// Writes the snapshot next to its final place, then renames it over: a crash mid-write
@@ -529,108 +467,171 @@ fn save_state(path: &PathBuf, snapshot: &Snapshot) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
-    let o = options();
-    let mut keys = o.keys.clone();
-    if keys.is_empty() {
-        keys.push((DEFAULT_KEY.0.to_owned(), DEFAULT_KEY.1.to_owned()));
-        eprintln!(
-            "no --access-key given: using AccessKeyId={} AccessKeySecret={}",
-            DEFAULT_KEY.0, DEFAULT_KEY.1
-        );
-    }
-    let credentials: HashMap<String, Credential> = keys
-        .iter()
-        .map(|(id, secret)| {
-            let account = AccountId::try_from(id.as_str())
-                .unwrap_or_else(|e| usage(&format!("bad --access-key id {id}: {e}")));
-            (id.clone(), Credential::new(secret.clone(), account))
-        })
-        .collect();
-    let clock = o.manual_clock.map_or(Clock::Real, Clock::Manual);
-    let (sender, receiver) = mpsc::unbounded_channel();
-    let shared = Arc::new(Shared {
-        emulator: Mutex::new(Emulator {
-            engine: load_engine(o.state.as_ref(), o.config.clone()),
-            clock,
-            keys: credentials,
-            nonces: NonceMemory::new(),
-            refused: 0,
-        }),
-        callbacks: sender,
-    });
-    tokio::spawn(deliver_callbacks(receiver));
-    tokio::spawn(tick(shared.clone()));
+/// The emulator's settings: what the command line sets.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where to listen; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// The keys it accepts, `(AccessKeyId, AccessKeySecret)`; each is its own account, named
+    /// by the key id. Empty: the default pair, printed at start.
+    pub keys: Vec<(String, String)>,
+    /// Time stands here until `POST /_emulator/advance` moves it; `None`: the real clock.
+    pub manual_clock: Option<DateTime<Utc>>,
+    /// The snapshot loaded at start (if the file exists) and written at shutdown.
+    pub state: Option<PathBuf>,
+    /// The engine's configuration: limits, rates, strictness.
+    pub config: Config,
+}
 
-    let listener = TcpListener::bind(o.listen).await?;
-    eprintln!("listening on http://{}", listener.local_addr()?);
-    let mut connections = JoinSet::new();
-    // Told to every connection at shutdown: an idle keep-alive connection closes at once, one
-    // with a request in flight after its reply.
-    let (stopping, stop) = watch::channel(false);
-    let shutdown = shutdown_signal();
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _peer)) = accepted else { continue };
-                let shared = shared.clone();
-                let mut stop = stop.clone();
-                connections.spawn(async move {
-                    let service = service_fn(move |request: Request<Incoming>| {
-                        let shared = shared.clone();
-                        async move {
-                            let started = Instant::now();
-                            let method = request.method().clone();
-                            let path = request.uri().path().to_owned();
-                            let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared, request)).await;
-                            let handled = handled.unwrap_or_else(|_| control(
-                                emulator_error(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
-                                "ServiceUnavailable",
-                            ));
-                            eprintln!(
-                                "{method} {path} action={} account={} status={} code={} latency_ms={:.1}",
-                                handled.action,
-                                handled.account,
-                                handled.response.status().as_u16(),
-                                if handled.code.is_empty() { "-" } else { &handled.code },
-                                started.elapsed().as_secs_f64() * 1000.0,
-                            );
-                            Ok::<_, Infallible>(handled.response)
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            keys: Vec::new(),
+            manual_clock: None,
+            state: None,
+            config: Config::default(),
+        }
+    }
+}
+
+/// A bound emulator, ready to serve: the state is loaded and the listener open.
+pub struct Server {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    state: Option<PathBuf>,
+    callbacks: mpsc::UnboundedReceiver<Callback>,
+}
+
+impl Server {
+    /// Loads the state and binds the listener; an error names what went wrong (an unreadable
+    /// state file, a bad key id, an address in use).
+    pub async fn bind(o: Options) -> std::io::Result<Self> {
+        let mut keys = o.keys.clone();
+        if keys.is_empty() {
+            keys.push((DEFAULT_KEY.0.to_owned(), DEFAULT_KEY.1.to_owned()));
+            eprintln!(
+                "no --access-key given: using AccessKeyId={} AccessKeySecret={}",
+                DEFAULT_KEY.0, DEFAULT_KEY.1
+            );
+        }
+        let credentials: HashMap<String, Credential> = keys
+            .iter()
+            .map(|(id, secret)| {
+                let account = AccountId::try_from(id.as_str()).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("bad access key id {id}: {e}"),
+                    )
+                })?;
+                Ok((id.clone(), Credential::new(secret.clone(), account)))
+            })
+            .collect::<std::io::Result<_>>()?;
+        let clock = o.manual_clock.map_or(Clock::Real, Clock::Manual);
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            emulator: Mutex::new(Inner {
+                engine: load_engine(o.state.as_ref(), o.config.clone())?,
+                clock,
+                keys: credentials,
+                nonces: NonceMemory::new(),
+                refused: 0,
+            }),
+            callbacks: sender,
+        });
+
+        let listener = TcpListener::bind(o.listen).await?;
+        Ok(Self {
+            listener,
+            shared,
+            state: o.state,
+            callbacks: receiver,
+        })
+    }
+
+    /// Where it listens.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then closes idle connections, waits up to 5 s for
+    /// requests in flight and writes the state.
+    pub async fn serve(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
+        let Self {
+            listener,
+            shared,
+            state,
+            callbacks,
+        } = self;
+        tokio::spawn(deliver_callbacks(callbacks));
+        tokio::spawn(tick(shared.clone()));
+        eprintln!("listening on http://{}", listener.local_addr()?);
+        let mut connections = JoinSet::new();
+        // Told to every connection at shutdown: an idle keep-alive connection closes at once, one
+        // with a request in flight after its reply.
+        let (stopping, stop) = watch::channel(false);
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((stream, _peer)) = accepted else { continue };
+                    let shared = shared.clone();
+                    let mut stop = stop.clone();
+                    connections.spawn(async move {
+                        let service = service_fn(move |request: Request<Incoming>| {
+                            let shared = shared.clone();
+                            async move {
+                                let started = Instant::now();
+                                let method = request.method().clone();
+                                let path = request.uri().path().to_owned();
+                                let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared, request)).await;
+                                let handled = handled.unwrap_or_else(|_| control(
+                                    emulator_error(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+                                    "ServiceUnavailable",
+                                ));
+                                eprintln!(
+                                    "{method} {path} action={} account={} status={} code={} latency_ms={:.1}",
+                                    handled.action,
+                                    handled.account,
+                                    handled.response.status().as_u16(),
+                                    if handled.code.is_empty() { "-" } else { &handled.code },
+                                    started.elapsed().as_secs_f64() * 1000.0,
+                                );
+                                Ok::<_, Infallible>(handled.response)
+                            }
+                        });
+                        let connection = http1::Builder::new()
+                            .timer(TokioTimer::new())
+                            .header_read_timeout(REQUEST_TIMEOUT)
+                            .serve_connection(TokioIo::new(stream), service);
+                        tokio::pin!(connection);
+                        tokio::select! {
+                            _ = connection.as_mut() => {}
+                            _ = stop.changed() => {
+                                connection.as_mut().graceful_shutdown();
+                                let _ = connection.await;
+                            }
                         }
                     });
-                    let connection = http1::Builder::new()
-                        .timer(TokioTimer::new())
-                        .header_read_timeout(REQUEST_TIMEOUT)
-                        .serve_connection(TokioIo::new(stream), service);
-                    tokio::pin!(connection);
-                    tokio::select! {
-                        _ = connection.as_mut() => {}
-                        _ = stop.changed() => {
-                            connection.as_mut().graceful_shutdown();
-                            let _ = connection.await;
-                        }
-                    }
-                });
+                }
+                () = &mut shutdown => break,
             }
-            () = &mut shutdown => break,
         }
-    }
-    eprintln!("shutting down");
-    drop(listener);
-    let _ = stopping.send(true);
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
-        while connections.join_next().await.is_some() {}
-    })
-    .await;
-    connections.abort_all();
-    if let Some(path) = &o.state {
-        let snapshot = shared.lock().engine.snapshot();
-        match save_state(path, &snapshot) {
-            Ok(()) => eprintln!("state written to {}", path.display()),
-            Err(e) => eprintln!("cannot write state to {}: {e}", path.display()),
+        eprintln!("shutting down");
+        drop(listener);
+        let _ = stopping.send(true);
+        let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            while connections.join_next().await.is_some() {}
+        })
+        .await;
+        connections.abort_all();
+        if let Some(path) = &state {
+            let snapshot = shared.lock().engine.snapshot();
+            match save_state(path, &snapshot) {
+                Ok(()) => eprintln!("state written to {}", path.display()),
+                Err(e) => eprintln!("cannot write state to {}: {e}", path.display()),
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
