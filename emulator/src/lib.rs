@@ -27,381 +27,43 @@
 //! The core (`live-lifecycle`) does no I/O; everything that touches the network, the clock or
 //! the disk is here.
 
+mod api;
+mod callbacks;
+mod control;
+mod http;
+mod persist;
+mod shared;
+
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use chrono::{DateTime, Utc};
+use hyper::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use live_lifecycle::auth::{self, Credential, NonceMemory};
-use live_lifecycle::ids::{AccountId, IdGenerator, IdKind, SeededIds, TaskId};
-use live_lifecycle::pull_to_push::{Callback, ReportError, StreamReport};
-use live_lifecycle::time::format_utc;
-use live_lifecycle::{ACTIONS, API_VERSION, Config, Engine, Format, RpcCall, Snapshot};
+use live_lifecycle::Config;
+use live_lifecycle::auth::{Credential, NonceMemory};
+use live_lifecycle::ids::AccountId;
+use live_lifecycle::pull_to_push::Callback;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-/// The seed of the request ids of calls refused at the gateway (a bad signature, say).
-const GATEWAY_SEED: u64 = 0x6761_7465;
+use crate::http::{answered, emulator_error, handle};
+use crate::shared::{Clock, Inner, Shared};
 
 /// The key pair used when no `--access-key` is given.
 pub const DEFAULT_KEY: (&str, &str) = ("LTAIemulatorDefaultKey", "emulator-default-secret");
-/// The largest request body accepted.
-const MAX_BODY: usize = 1024 * 1024;
 /// How long one request may take, from its headers to its reply.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a callback POST may take, and how often it is tried.
-const CALLBACK_TIMEOUT: Duration = Duration::from_secs(5);
-const CALLBACK_ATTEMPTS: u32 = 3;
 /// How long shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
-
-type Body = Full<Bytes>;
-
-/// Where time comes from.
-#[derive(Debug, Clone, Copy)]
-enum Clock {
-    Real,
-    Manual(DateTime<Utc>),
-}
-
-/// Everything the requests share, behind one lock (the engine is fast; no await while held).
-struct Inner {
-    engine: Engine,
-    clock: Clock,
-    keys: HashMap<String, Credential>,
-    nonces: NonceMemory,
-    /// How many calls the gateway refused before the engine saw them: their request ids
-    /// come from a generator of their own.
-    refused: u64,
-}
-
-impl Inner {
-    /// A request id for a call refused at the gateway.
-    fn refusal_id(&mut self) -> String {
-        self.refused += 1;
-        SeededIds::new(GATEWAY_SEED).generate(IdKind::Request, self.refused)
-    }
-
-    fn now(&self) -> DateTime<Utc> {
-        match self.clock {
-            Clock::Real => Utc::now(),
-            Clock::Manual(t) => t,
-        }
-    }
-}
-
-struct Shared {
-    emulator: Mutex<Inner>,
-    callbacks: mpsc::UnboundedSender<Callback>,
-}
-
-impl Shared {
-    /// The lock, also after a panic elsewhere: the engine never panics, and a poisoned lock
-    /// should not take the whole emulator down.
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.emulator.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Hands the engine's pending callbacks to the delivery worker.
-    fn ship_callbacks(&self, emulator: &mut Inner) {
-        for callback in emulator.engine.drain_callbacks() {
-            // The worker lives as long as the server; if it is gone we are shutting down.
-            let _ = self.callbacks.send(callback);
-        }
-    }
-}
-
-fn json_response(status: u16, body: String) -> Response<Body> {
-    reply(status, Format::Json, body)
-}
-
-/// A reply of `status` with `body` in `format`, under the format's content type.
-fn reply(status: u16, format: Format, body: String) -> Response<Body> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    response
-}
-
-/// An error body of the emulator's own endpoints, in the API's shape.
-fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
-    let body = serde_json::json!({
-        "RequestId": "00000000-0000-0000-0000-000000000000",
-        "HostId": "emulator",
-        "Code": code,
-        "Message": message,
-    });
-    json_response(status, body.to_string())
-}
-
-struct Handled {
-    response: Response<Body>,
-    action: String,
-    account: String,
-    code: String,
-}
-
-async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Handled {
-    let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            return control(
-                emulator_error(
-                    413,
-                    "InvalidParameter",
-                    "The request body is larger than 1 MiB.",
-                ),
-                "InvalidParameter",
-            );
-        }
-    };
-    let mut signed = auth::Request::new(parts.method.as_str(), parts.uri.path())
-        .with_raw_query(parts.uri.query().unwrap_or(""))
-        .with_body(body.to_vec());
-    for (name, value) in &parts.headers {
-        if let Ok(value) = value.to_str() {
-            signed = signed.with_header(name.as_str(), value);
-        }
-    }
-    // Query pairs, then form fields of a form-encoded body, in arrival order.
-    let params = signed.params();
-    match (&parts.method, parts.uri.path()) {
-        (&Method::POST, "/_emulator/advance") => advance(&shared, &params),
-        (&Method::POST, "/_emulator/fault") => fault(&shared, &params),
-        (&Method::GET | &Method::POST, "/") => api(&shared, &signed, &params),
-        _ => control(
-            emulator_error(
-                404,
-                "InvalidAction.NotFound",
-                "Specified api is not found, please check your url and method.",
-            ),
-            "InvalidAction.NotFound",
-        ),
-    }
-}
-
-/// One API call: the gateway's checks, the signature, then the engine.
-///
-/// The scheme decides where the action and version come from and the reply's default format:
-/// a V3 request may name them in the `x-acs-action`/`x-acs-version` headers, which its
-/// signature covers, and is answered in JSON; a V1 request signs its parameters only, so its
-/// `Action` and `Version` parameters are read and any such header is ignored, and it is
-/// answered in XML unless it asks for `Format=JSON`, as Live's common-parameters page says.
-fn api(shared: &Shared, signed: &auth::Request, params: &[(String, String)]) -> Handled {
-    let scheme = auth::Scheme::of(signed);
-    let mut pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let (action, version, default_format) = match scheme {
-        auth::Scheme::V3 => (
-            signed.header("x-acs-action").unwrap_or(""),
-            signed.header("x-acs-version").unwrap_or(""),
-            Format::Json,
-        ),
-        auth::Scheme::V1 => ("", "", Format::Xml),
-    };
-    if !version.is_empty() && !pairs.iter().any(|(k, _)| *k == "Version") {
-        pairs.push(("Version", version));
-    }
-    let named = if action.is_empty() {
-        param(params, "Action").unwrap_or("").to_owned()
-    } else {
-        action.to_owned()
-    };
-    let version_ok = param(params, "Version")
-        .or((!version.is_empty()).then_some(version))
-        .is_none_or(|v| v == API_VERSION);
-    let format = Format::requested(&pairs, default_format);
-    let mut emulator = shared.lock();
-    let now = emulator.now();
-    // The gateway looks the API up before it checks the signature: an unknown action or
-    // version is answered as such whatever the signature. The engine answers those without
-    // looking at the account.
-    let account = if !ACTIONS.contains(&named.as_str()) || !version_ok {
-        String::new()
-    } else {
-        let Inner { keys, nonces, .. } = &mut *emulator;
-        // Signatures carry the client's real time: they are checked against the real clock
-        // even when the engine runs on the manual one.
-        match auth::verify(signed, keys, Utc::now(), nonces) {
-            Ok(verified) => verified.account.as_str().to_owned(),
-            Err(error) => {
-                let request_id = emulator.refusal_id();
-                let (format, body) = error.body(&request_id, "live.aliyuncs.com", format);
-                return Handled {
-                    code: error.code().to_owned(),
-                    response: reply(error.http_status(), format, body),
-                    action: named,
-                    account: String::new(),
-                };
-            }
-        }
-    };
-    let account_or_none = if account.is_empty() { "-" } else { &account };
-    // The rate limits count real calls: the real clock, whatever the lifecycle runs on.
-    let call = RpcCall::new(account_or_none, action, &pairs, now)
-        .arrived_at(Utc::now())
-        .default_format(default_format);
-    let answer = emulator.engine.handle(call);
-    shared.ship_callbacks(&mut emulator);
-    Handled {
-        response: reply(answer.status(), answer.format(), answer.body().to_owned()),
-        action: named,
-        account,
-        code: answer.code().unwrap_or_default().to_owned(),
-    }
-}
-
-fn control(response: Response<Body>, code: &str) -> Handled {
-    Handled {
-        response,
-        action: String::new(),
-        account: String::new(),
-        code: code.to_owned(),
-    }
-}
-
-fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    params
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// `POST /_emulator/advance?Seconds=N`: moves the manual clock and applies what fell due.
-fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
-    let mut emulator = shared.lock();
-    let Clock::Manual(now) = emulator.clock else {
-        return control(
-            emulator_error(
-                400,
-                "OperationDenied",
-                "The emulator runs on the real clock; start it with --manual-clock.",
-            ),
-            "OperationDenied",
-        );
-    };
-    let Some(seconds) = param(params, "Seconds").and_then(|s| s.parse::<u32>().ok()) else {
-        return control(
-            emulator_error(
-                400,
-                "InvalidParameter",
-                "Seconds must be a whole number of seconds, 0 or more.",
-            ),
-            "InvalidParameter",
-        );
-    };
-    let now = now + TimeDelta::seconds(i64::from(seconds));
-    emulator.clock = Clock::Manual(now);
-    let applied = emulator.engine.advance(now);
-    shared.ship_callbacks(&mut emulator);
-    let body = serde_json::json!({ "Now": format_utc(&now), "Applied": applied });
-    control(json_response(200, body.to_string()), "")
-}
-
-/// `POST /_emulator/fault?TaskId=…&Kind=…`: a stream report for one task, for tests.
-fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
-    let report = match param(params, "Kind") {
-        Some("pull") => StreamReport::PullFailed,
-        Some("push") => StreamReport::PushFailed,
-        Some("failed") => StreamReport::Failed,
-        Some("recover") => StreamReport::Recovered,
-        Some("file-ended") => StreamReport::FileEnded,
-        _ => {
-            return control(
-                emulator_error(
-                    400,
-                    "InvalidParameter",
-                    "Kind must be pull, push, failed, recover or file-ended.",
-                ),
-                "InvalidParameter",
-            );
-        }
-    };
-    let Some(task_id) = param(params, "TaskId").and_then(|t| TaskId::try_from(t).ok()) else {
-        return control(
-            emulator_error(400, "MissingParameter", "TaskId is mandatory."),
-            "MissingParameter",
-        );
-    };
-    let mut emulator = shared.lock();
-    let now = emulator.now();
-    // The task belongs to one of the keys' accounts; the fault endpoint takes no signature.
-    let accounts: Vec<AccountId> = emulator.keys.values().map(|c| c.account.clone()).collect();
-    let mut outcome = Err(ReportError::UnknownTask);
-    for account in &accounts {
-        outcome = emulator
-            .engine
-            .report_stream(account, &task_id, report, now);
-        if !matches!(outcome, Err(ReportError::UnknownTask)) {
-            break;
-        }
-    }
-    shared.ship_callbacks(&mut emulator);
-    match outcome {
-        Ok(()) => control(
-            json_response(
-                200,
-                serde_json::json!({"TaskId": task_id.as_str()}).to_string(),
-            ),
-            "",
-        ),
-        Err(e) => control(
-            emulator_error(400, "OperationDenied", &e.to_string()),
-            "OperationDenied",
-        ),
-    }
-}
-
-/// Delivers callbacks off the request path: a bounded timeout per attempt, a few attempts,
-/// and a log line when one cannot be delivered. One at a time, in the order the engine made
-/// them, so a receiver sees a task's states in the order they happened: a POST each on its
-/// own thread arrived out of order now and then (the SDK suite caught `Offline` before the
-/// `Running` that came first).
-async fn deliver_callbacks(mut queue: mpsc::UnboundedReceiver<Callback>) {
-    let agent = ureq::AgentBuilder::new().timeout(CALLBACK_TIMEOUT).build();
-    while let Some(callback) = queue.recv().await {
-        let agent = agent.clone();
-        let delivered = tokio::task::spawn_blocking(move || {
-            let body = serde_json::to_string(&callback.body).unwrap_or_default();
-            for attempt in 1..=CALLBACK_ATTEMPTS {
-                match agent
-                    .post(&callback.url)
-                    .set("Content-Type", "application/json")
-                    .send_string(&body)
-                {
-                    Ok(_) => return,
-                    Err(e) if attempt == CALLBACK_ATTEMPTS => {
-                        eprintln!(
-                            "callback to {} failed after {attempt} attempts: {e}",
-                            callback.url
-                        );
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(500 * u64::from(attempt))),
-                }
-            }
-        });
-        // The next callback waits for this one (a worker that panicked has nothing to add).
-        let _ = delivered.await;
-    }
-}
 
 /// Applies due transitions on the real clock once a second, with no request needed.
 async fn tick(shared: Arc<Shared>) {
@@ -439,32 +101,6 @@ pub async fn shutdown_signal() {
     {
         let _ = ctrl_c.await;
     }
-}
-
-/// The engine of `config`, restored from the snapshot at `state` when there is one.
-fn load_engine(state: Option<&PathBuf>, config: Config) -> std::io::Result<Engine> {
-    let Some(path) = state.filter(|p| p.exists()) else {
-        return Ok(Engine::new(config));
-    };
-    let snapshot = std::fs::read_to_string(path)
-        .map_err(|e| e.to_string())
-        .and_then(|text| serde_json::from_str::<Snapshot>(&text).map_err(|e| e.to_string()))
-        .map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("cannot read state {}: {e}", path.display()),
-            )
-        })?;
-    eprintln!("loaded state from {}", path.display());
-    Ok(Engine::restore(config, snapshot))
-}
-
-/// Writes the snapshot next to its final place, then renames it over: a crash mid-write
-/// leaves the old state intact.
-fn save_state(path: &PathBuf, snapshot: &Snapshot) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec_pretty(snapshot)?)?;
-    std::fs::rename(&tmp, path)
 }
 
 /// The emulator's settings: what the command line sets.
@@ -531,7 +167,7 @@ impl Server {
         let (sender, receiver) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             emulator: Mutex::new(Inner {
-                engine: load_engine(o.state.as_ref(), o.config.clone())?,
+                engine: persist::load_engine(o.state.as_ref(), o.config.clone())?,
                 clock,
                 keys: credentials,
                 nonces: NonceMemory::new(),
@@ -563,7 +199,7 @@ impl Server {
             state,
             callbacks,
         } = self;
-        tokio::spawn(deliver_callbacks(callbacks));
+        tokio::spawn(callbacks::deliver_callbacks(callbacks));
         tokio::spawn(tick(shared.clone()));
         eprintln!("listening on http://{}", listener.local_addr()?);
         let mut connections = JoinSet::new();
@@ -585,7 +221,7 @@ impl Server {
                                 let method = request.method().clone();
                                 let path = request.uri().path().to_owned();
                                 let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared, request)).await;
-                                let handled = handled.unwrap_or_else(|_| control(
+                                let handled = handled.unwrap_or_else(|_| answered(
                                     emulator_error(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
                                     "ServiceUnavailable",
                                 ));
@@ -627,7 +263,7 @@ impl Server {
         connections.abort_all();
         if let Some(path) = &state {
             let snapshot = shared.lock().engine.snapshot();
-            match save_state(path, &snapshot) {
+            match persist::save_state(path, &snapshot) {
                 Ok(()) => eprintln!("state written to {}", path.display()),
                 Err(e) => eprintln!("cannot write state to {}: {e}", path.display()),
             }

@@ -1,0 +1,108 @@
+//! One HTTP request: routing, the reply helpers, and what its log line names.
+
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use live_lifecycle::Format;
+use live_lifecycle::auth;
+
+use crate::shared::Shared;
+use crate::{api, control};
+
+/// The largest request body accepted.
+const MAX_BODY: usize = 1024 * 1024;
+
+pub(crate) type Body = Full<Bytes>;
+
+pub(crate) fn json_response(status: u16, body: String) -> Response<Body> {
+    reply(status, Format::Json, body)
+}
+
+/// A reply of `status` with `body` in `format`, under the format's content type.
+pub(crate) fn reply(status: u16, format: Format, body: String) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    response
+}
+
+/// An error body of the emulator's own endpoints, in the API's shape.
+pub(crate) fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
+    let body = serde_json::json!({
+        "RequestId": "00000000-0000-0000-0000-000000000000",
+        "HostId": "emulator",
+        "Code": code,
+        "Message": message,
+    });
+    json_response(status, body.to_string())
+}
+
+pub(crate) struct Handled {
+    pub(crate) response: Response<Body>,
+    pub(crate) action: String,
+    pub(crate) account: String,
+    pub(crate) code: String,
+}
+
+pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Handled {
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return answered(
+                emulator_error(
+                    413,
+                    "InvalidParameter",
+                    "The request body is larger than 1 MiB.",
+                ),
+                "InvalidParameter",
+            );
+        }
+    };
+    let mut signed = auth::Request::new(parts.method.as_str(), parts.uri.path())
+        .with_raw_query(parts.uri.query().unwrap_or(""))
+        .with_body(body.to_vec());
+    for (name, value) in &parts.headers {
+        if let Ok(value) = value.to_str() {
+            signed = signed.with_header(name.as_str(), value);
+        }
+    }
+    // Query pairs, then form fields of a form-encoded body, in arrival order.
+    let params = signed.params();
+    match (&parts.method, parts.uri.path()) {
+        (&Method::POST, "/_emulator/advance") => control::advance(&shared, &params),
+        (&Method::POST, "/_emulator/fault") => control::fault(&shared, &params),
+        (&Method::GET | &Method::POST, "/") => api::api(&shared, &signed, &params),
+        _ => answered(
+            emulator_error(
+                404,
+                "InvalidAction.NotFound",
+                "Specified api is not found, please check your url and method.",
+            ),
+            "InvalidAction.NotFound",
+        ),
+    }
+}
+
+pub(crate) fn answered(response: Response<Body>, code: &str) -> Handled {
+    Handled {
+        response,
+        action: String::new(),
+        account: String::new(),
+        code: code.to_owned(),
+    }
+}
+
+pub(crate) fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
