@@ -115,8 +115,14 @@ pub struct Options {
     pub manual_clock: Option<DateTime<Utc>>,
     /// The snapshot loaded at start (if the file exists) and written at shutdown.
     pub state: Option<PathBuf>,
-    /// The engine's configuration: limits, rates, strictness.
+    /// The engine's configuration: limits, rates, strictness, the `HostId` of error bodies.
     pub config: Config,
+    /// When set, every call under `/_emulator/` must carry `Authorization: Bearer TOKEN`,
+    /// and the control plane answers on any listener; unset, it answers only on a loopback
+    /// one.
+    pub control_token: Option<String>,
+    /// How many recent API requests `GET /_emulator/requests` keeps (a ring).
+    pub request_log: usize,
 }
 
 impl Default for Options {
@@ -127,6 +133,8 @@ impl Default for Options {
             manual_clock: None,
             state: None,
             config: Config::default(),
+            control_token: None,
+            request_log: 1000,
         }
     }
 }
