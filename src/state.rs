@@ -177,6 +177,21 @@ impl State {
         }
     }
 
+    /// Forgets one account: its jobs, tasks and their timers. The id counters stay, so an id
+    /// is never handed out twice. Whether the account held anything.
+    pub(crate) fn remove_account(&mut self, account: &AccountId) -> bool {
+        let due: Vec<Timer> = self
+            .timers
+            .iter()
+            .filter(|timer| &timer.account == account)
+            .cloned()
+            .collect();
+        for timer in &due {
+            self.timers.remove(timer);
+        }
+        self.accounts.remove(account).is_some()
+    }
+
     /// Runs `apply` on the account's state, or on a new one that is kept only if `apply`
     /// succeeds: a refused event leaves no empty account behind.
     fn in_account<T>(

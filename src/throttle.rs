@@ -101,6 +101,11 @@ struct Window {
 }
 
 impl Counters {
+    /// Forgets an account's windows.
+    pub(crate) fn forget(&mut self, account: &str) {
+        self.windows.remove(account);
+    }
+
     /// Counts a call, or refuses it (`false`, nothing counted) when its window is full.
     pub(crate) fn admit(
         &mut self,

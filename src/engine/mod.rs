@@ -188,6 +188,32 @@ impl Engine {
         out.append(&mut self.callbacks);
     }
 
+    /// Forgets everything of one account, as an emulator's reset does: its jobs, tasks and
+    /// their deadlines, and its rate-limit windows. Other accounts are untouched; ids already
+    /// handed out are never handed out again. Whether the account held any job or task.
+    ///
+    /// ```
+    /// use live_lifecycle::{Config, Engine};
+    /// use live_lifecycle::edge::{CreateEdgeTranscodeJobRequest, ListEdgeTranscodeJobRequest};
+    /// let mut engine = Engine::new(Config::default());
+    /// let account = "1001".try_into().unwrap();
+    /// let now = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// engine.create_edge_transcode_job(&account, &CreateEdgeTranscodeJobRequest {
+    ///     cluster_id: Some("c1".into()), name: Some("news".into()),
+    ///     template_id: Some("3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01".into()),
+    ///     stream_input: Some("rtmp://in.example.com/live/a".into()),
+    ///     stream_output: Some("rtmp://out.example.com/live/a".into()),
+    /// }, now).unwrap();
+    /// assert!(engine.reset_account(&account));
+    /// let list = ListEdgeTranscodeJobRequest { cluster_id: Some("c1".into()), ..Default::default() };
+    /// assert_eq!(engine.list_edge_transcode_job(&account, &list, now).unwrap().total_count, 0);
+    /// assert!(!engine.reset_account(&account));
+    /// ```
+    pub fn reset_account(&mut self, account: &AccountId) -> bool {
+        self.throttle.forget(account.as_str());
+        self.state.remove_account(account)
+    }
+
     /// A copy of everything needed to rebuild this engine.
     ///
     /// ```
@@ -351,6 +377,39 @@ mod tests {
     use super::Engine;
     use crate::config::Config;
     use crate::edge::{CreateEdgeTranscodeJobRequest, EdgeLimits};
+
+    /// Resetting an account forgets its tasks and their deadlines, and nothing of another
+    /// account: time then passes over the other's task only.
+    #[test]
+    fn a_reset_account_leaves_no_task_and_no_deadline_behind() {
+        use crate::pull_to_push::CreateLivePullToPushRequest;
+        let mut engine = Engine::new(Config::default());
+        let now = "2030-01-01T09:00:00Z".parse().unwrap();
+        let task = |dst: &str| CreateLivePullToPushRequest {
+            region: Some("cn-shanghai".into()),
+            start_time: Some("2030-01-01T10:00:00Z".into()),
+            end_time: Some("2030-01-01T11:00:00Z".into()),
+            source_type: Some("url".into()),
+            source_urls: Some(vec!["https://cdn.example.com/a.mp4".into()]),
+            dst_url: Some(dst.into()),
+            ..Default::default()
+        };
+        let (a, b) = ("1001".try_into().unwrap(), "1002".try_into().unwrap());
+        engine
+            .create_live_pull_to_push(&a, &task("rtmp://p.example.com/live/a"), now)
+            .unwrap();
+        engine
+            .create_live_pull_to_push(&b, &task("rtmp://p.example.com/live/b"), now)
+            .unwrap();
+        engine.drain_events();
+        assert!(engine.reset_account(&a));
+        assert!(engine.state().invariants_hold());
+        assert_eq!(engine.advance("2030-01-01T10:00:00Z".parse().unwrap()), 1);
+        let started = engine.drain_events();
+        assert_eq!(started.len(), 1);
+        assert_eq!(started[0].account, b);
+        assert!(!engine.reset_account(&a));
+    }
 
     /// A drain leaves the log room for as many events as it gave; a drain of nothing
     /// releases it.
