@@ -1,12 +1,170 @@
 //! The emulator's own endpoints under `/_emulator/`.
 
 use chrono::TimeDelta;
+use live_lifecycle::Engine;
 use live_lifecycle::ids::{AccountId, TaskId};
 use live_lifecycle::pull_to_push::{ReportError, StreamReport};
 use live_lifecycle::time::format_utc;
 
 use crate::http::{Handled, answered, emulator_error, json_response, param};
-use crate::shared::{Clock, Shared};
+use crate::shared::{Clock, Inner, Shared};
+
+/// Whether a control call may go on: `None`, or the refusal. With a token, the call must
+/// carry `Authorization: Bearer TOKEN` (401 otherwise), on any listener; without one, the
+/// control plane answers on a loopback listener only (403 elsewhere).
+pub(crate) fn admit(
+    token: Option<&str>,
+    authorization: Option<&str>,
+    loopback: bool,
+) -> Option<Handled> {
+    let refusal = |status, code: &str, message: &str| {
+        Some(answered(emulator_error(status, code, message), code))
+    };
+    match token {
+        Some(token) => {
+            let given = authorization.and_then(|a| a.strip_prefix("Bearer "));
+            if given == Some(token) {
+                None
+            } else {
+                refusal(
+                    401,
+                    "Unauthorized",
+                    "The control plane needs Authorization: Bearer <the --control-token>.",
+                )
+            }
+        }
+        None if loopback => None,
+        None => refusal(
+            403,
+            "Forbidden",
+            "The control plane answers on a loopback listener only, unless --control-token is set.",
+        ),
+    }
+}
+
+/// The account an `AccessKeyId` parameter names: `Ok(None)` without one, a 404 for an
+/// unknown key.
+fn named_account(
+    emulator: &Inner,
+    params: &[(String, String)],
+) -> Result<Option<AccountId>, Box<Handled>> {
+    let Some(id) = param(params, "AccessKeyId") else {
+        return Ok(None);
+    };
+    match emulator.keys.get(id) {
+        Some(credential) => Ok(Some(credential.account.clone())),
+        None => Err(Box::new(answered(
+            emulator_error(
+                404,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+            ),
+            "InvalidAccessKeyId.NotFound",
+        ))),
+    }
+}
+
+/// `GET /_emulator/health`: the emulator answers once its state is loaded and it listens.
+pub(crate) fn health(shared: &Shared) -> Handled {
+    let emulator = shared.lock();
+    let clock = match emulator.clock {
+        Clock::Real => "real",
+        Clock::Manual(_) => "manual",
+    };
+    let body = serde_json::json!({
+        "Status": "ready",
+        "Version": env!("CARGO_PKG_VERSION"),
+        "Clock": clock,
+        "Now": format_utc(&emulator.now()),
+    });
+    answered(json_response(200, body.to_string()), "")
+}
+
+/// `POST /_emulator/reset[?AccessKeyId=ID]`: everything, or one account, back to empty, as
+/// after a fresh start: jobs, tasks, rate-limit windows and the request journal (of that
+/// account). The clock, the keys and the used nonces stay.
+pub(crate) fn reset(shared: &Shared, params: &[(String, String)]) -> Handled {
+    let mut emulator = shared.lock();
+    let account = match named_account(&emulator, params) {
+        Ok(account) => account,
+        Err(refusal) => return *refusal,
+    };
+    match &account {
+        Some(account) => {
+            emulator.engine.reset_account(account);
+            emulator.journal.clear(Some(account.as_str()));
+        }
+        None => {
+            let config = emulator.config.clone();
+            emulator.engine = Engine::new(config);
+            emulator.journal.clear(None);
+        }
+    }
+    let body = serde_json::json!({ "Reset": account.as_ref().map_or("all", AccountId::as_str) });
+    answered(json_response(200, body.to_string()), "")
+}
+
+/// `GET /_emulator/state[?AccessKeyId=ID]`: the snapshot (the `--state` file's format), or
+/// the part of it that is one account's (its `accounts` entry and its `timers`).
+pub(crate) fn state(shared: &Shared, params: &[(String, String)]) -> Handled {
+    let emulator = shared.lock();
+    let account = match named_account(&emulator, params) {
+        Ok(account) => account,
+        Err(refusal) => return *refusal,
+    };
+    let mut snapshot = match serde_json::to_value(emulator.engine.snapshot()) {
+        Ok(value) => value,
+        Err(e) => {
+            return answered(
+                emulator_error(
+                    500,
+                    "InternalError",
+                    &format!("the state could not be written: {e}"),
+                ),
+                "InternalError",
+            );
+        }
+    };
+    if let Some(account) = account {
+        let state = &mut snapshot["state"];
+        if let Some(accounts) = state["accounts"].as_object_mut() {
+            accounts.retain(|id, _| id == account.as_str());
+        }
+        if let Some(timers) = state["timers"].as_array_mut() {
+            timers.retain(|timer| timer[1] == account.as_str());
+        }
+    }
+    answered(json_response(200, snapshot.to_string()), "")
+}
+
+/// `GET /_emulator/requests[?AccessKeyId=ID][&Limit=N]`: the most recent API requests,
+/// oldest first (`Limit` 100 by default).
+pub(crate) fn requests(shared: &Shared, params: &[(String, String)]) -> Handled {
+    let emulator = shared.lock();
+    let account = match named_account(&emulator, params) {
+        Ok(account) => account,
+        Err(refusal) => return *refusal,
+    };
+    let limit = match param(params, "Limit").map(str::parse::<usize>) {
+        None => 100,
+        Some(Ok(limit)) => limit,
+        Some(Err(_)) => {
+            return answered(
+                emulator_error(
+                    400,
+                    "InvalidParameter",
+                    "Limit must be a whole number, 0 or more.",
+                ),
+                "InvalidParameter",
+            );
+        }
+    };
+    let list = emulator
+        .journal
+        .recent(account.as_ref().map(AccountId::as_str), limit);
+    let body = serde_json::json!({ "Requests": list });
+    answered(json_response(200, body.to_string()), "")
+}
 
 /// `POST /_emulator/advance?Seconds=N`: moves the manual clock and applies what fell due.
 pub(crate) fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
@@ -31,7 +189,16 @@ pub(crate) fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
             "InvalidParameter",
         );
     };
-    let now = now + TimeDelta::seconds(i64::from(seconds));
+    let Some(now) = now.checked_add_signed(TimeDelta::seconds(i64::from(seconds))) else {
+        return answered(
+            emulator_error(
+                400,
+                "InvalidParameter",
+                "Seconds would move the clock past the last representable time.",
+            ),
+            "InvalidParameter",
+        );
+    };
     emulator.clock = Clock::Manual(now);
     let applied = emulator.engine.advance(now);
     shared.ship_callbacks(&mut emulator);
@@ -39,7 +206,8 @@ pub(crate) fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
     answered(json_response(200, body.to_string()), "")
 }
 
-/// `POST /_emulator/fault?TaskId=…&Kind=…`: a stream report for one task, for tests.
+/// `POST /_emulator/fault?[AccessKeyId=ID&]TaskId=…&Kind=…`: a stream report for one task
+/// (of the named account), for tests.
 pub(crate) fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
     let report = match param(params, "Kind") {
         Some("pull") => StreamReport::PullFailed,
@@ -66,8 +234,13 @@ pub(crate) fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
     };
     let mut emulator = shared.lock();
     let now = emulator.now();
-    // The task belongs to one of the keys' accounts; the fault endpoint takes no signature.
-    let accounts: Vec<AccountId> = emulator.keys.values().map(|c| c.account.clone()).collect();
+    // The task belongs to the named account, or else to one of the keys' accounts (the
+    // fault endpoint takes no signature).
+    let accounts: Vec<AccountId> = match named_account(&emulator, params) {
+        Ok(Some(account)) => vec![account],
+        Ok(None) => emulator.keys.values().map(|c| c.account.clone()).collect(),
+        Err(refusal) => return *refusal,
+    };
     let mut outcome = Err(ReportError::UnknownTask);
     for account in &accounts {
         outcome = emulator

@@ -51,8 +51,21 @@ pub(crate) struct Handled {
     pub(crate) code: String,
 }
 
-pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Handled {
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+    loopback: bool,
+) -> Handled {
     let (parts, body) = request.into_parts();
+    if parts.uri.path().starts_with("/_emulator/") {
+        let bearer = parts
+            .headers
+            .get(hyper::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        if let Some(refusal) = control::admit(shared.control_token.as_deref(), bearer, loopback) {
+            return refusal;
+        }
+    }
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
@@ -79,6 +92,10 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> H
     match (&parts.method, parts.uri.path()) {
         (&Method::POST, "/_emulator/advance") => control::advance(&shared, &params),
         (&Method::POST, "/_emulator/fault") => control::fault(&shared, &params),
+        (&Method::GET, "/_emulator/health") => control::health(&shared),
+        (&Method::POST, "/_emulator/reset") => control::reset(&shared, &params),
+        (&Method::GET, "/_emulator/state") => control::state(&shared, &params),
+        (&Method::GET, "/_emulator/requests") => control::requests(&shared, &params),
         (&Method::GET | &Method::POST, "/") => api::api(&shared, &signed, &params),
         _ => answered(
             emulator_error(

@@ -31,6 +31,7 @@ mod api;
 mod callbacks;
 mod control;
 mod http;
+mod journal;
 mod persist;
 mod shared;
 
@@ -56,6 +57,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::http::{answered, emulator_error, handle};
+use crate::journal::{Entry, Journal};
 use crate::shared::{Clock, Inner, Shared};
 
 /// The key pair used when no `--access-key` is given.
@@ -180,8 +182,11 @@ impl Server {
                 keys: credentials,
                 nonces: NonceMemory::new(),
                 refused: 0,
+                config: o.config.clone(),
+                journal: Journal::new(o.request_log),
             }),
             callbacks: sender,
+            control_token: o.control_token.clone(),
         });
 
         let listener = TcpListener::bind(o.listen).await?;
@@ -219,6 +224,8 @@ impl Server {
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, _peer)) = accepted else { continue };
+                    // The control plane answers on a loopback listener only (without a token).
+                    let loopback = stream.local_addr().is_ok_and(|a| a.ip().is_loopback());
                     let shared = shared.clone();
                     let mut stop = stop.clone();
                     connections.spawn(async move {
@@ -228,19 +235,29 @@ impl Server {
                                 let started = Instant::now();
                                 let method = request.method().clone();
                                 let path = request.uri().path().to_owned();
-                                let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared, request)).await;
+                                let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared.clone(), request, loopback)).await;
                                 let handled = handled.unwrap_or_else(|_| answered(
                                     emulator_error(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
                                     "ServiceUnavailable",
                                 ));
+                                let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+                                let status = handled.response.status().as_u16();
                                 eprintln!(
-                                    "{method} {path} action={} account={} status={} code={} latency_ms={:.1}",
+                                    "{method} {path} action={} account={} status={status} code={} latency_ms={latency_ms:.1}",
                                     handled.action,
                                     handled.account,
-                                    handled.response.status().as_u16(),
                                     if handled.code.is_empty() { "-" } else { &handled.code },
-                                    started.elapsed().as_secs_f64() * 1000.0,
                                 );
+                                if path == "/" {
+                                    shared.lock().journal.record(Entry {
+                                        time: Utc::now(),
+                                        account: handled.account.clone(),
+                                        action: handled.action.clone(),
+                                        status,
+                                        code: handled.code.clone(),
+                                        latency_ms,
+                                    });
+                                }
                                 Ok::<_, Infallible>(handled.response)
                             }
                         });

@@ -4,11 +4,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use live_lifecycle::Engine;
 use live_lifecycle::auth::{Credential, NonceMemory};
 use live_lifecycle::ids::{IdGenerator, IdKind, SeededIds};
 use live_lifecycle::pull_to_push::Callback;
+use live_lifecycle::{Config, Engine};
 use tokio::sync::mpsc;
+
+use crate::journal::Journal;
 
 /// The seed of the request ids of calls refused at the gateway (a bad signature, say).
 const GATEWAY_SEED: u64 = 0x6761_7465;
@@ -29,6 +31,10 @@ pub(crate) struct Inner {
     /// How many calls the gateway refused before the engine saw them: their request ids
     /// come from a generator of their own.
     pub(crate) refused: u64,
+    /// The engine's configuration, for a reset to start afresh with.
+    pub(crate) config: Config,
+    /// The recent API requests.
+    pub(crate) journal: Journal,
 }
 
 impl Inner {
@@ -49,6 +55,8 @@ impl Inner {
 pub(crate) struct Shared {
     pub(crate) emulator: Mutex<Inner>,
     pub(crate) callbacks: mpsc::UnboundedSender<Callback>,
+    /// The bearer token every control call must carry, when set.
+    pub(crate) control_token: Option<String>,
 }
 
 impl Shared {
