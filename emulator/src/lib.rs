@@ -29,6 +29,7 @@
 
 mod api;
 mod callbacks;
+pub mod client;
 mod control;
 mod http;
 mod persist;
@@ -55,6 +56,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
+pub use crate::client::Client;
 use crate::http::{answered, emulator_error, handle};
 use crate::shared::{Clock, Inner, Shared};
 
