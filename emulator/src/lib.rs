@@ -28,6 +28,7 @@
 //! the disk is here.
 
 mod api;
+mod builder;
 mod callbacks;
 pub mod client;
 mod control;
@@ -56,6 +57,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
+pub use crate::builder::{Advanced, Emulator, EmulatorBuilder, Fault};
 pub use crate::client::Client;
 use crate::http::{answered, emulator_error, handle};
 use crate::shared::{Clock, Inner, Shared};
