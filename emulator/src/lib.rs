@@ -28,7 +28,9 @@
 //! the disk is here.
 
 mod api;
+mod builder;
 mod callbacks;
+pub mod client;
 mod control;
 mod http;
 mod journal;
@@ -56,6 +58,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
+pub use crate::builder::{Advanced, Emulator, EmulatorBuilder, Fault};
+pub use crate::client::Client;
 use crate::http::{answered, emulator_error, handle};
 use crate::journal::{Entry, Journal};
 use crate::shared::{Clock, Inner, Shared};

@@ -82,17 +82,24 @@ fn parse_authorization(value: &str) -> Result<(String, Vec<String>, String), &'s
     let credential = nonempty(credential).ok_or("Authorization has no Credential")?;
     let signed_headers = nonempty(signed_headers).ok_or("Authorization has no SignedHeaders")?;
     let signature = nonempty(signature).ok_or("Authorization has no Signature")?;
-    let mut names = Vec::new();
-    for name in signed_headers.split(';') {
-        let name = name.trim().to_ascii_lowercase();
-        if name.is_empty() {
-            return Err("SignedHeaders has an empty name");
-        }
-        names.push(name);
+    if signed_headers.split(';').any(|name| name.trim().is_empty()) {
+        return Err("SignedHeaders has an empty name");
     }
+    let names = header_names(signed_headers.split(';'));
+    Ok((credential.to_owned(), names, signature.to_owned()))
+}
+
+/// Header names as the canonical request lists them: trimmed, lower-cased, sorted, without
+/// repeats (and without empty names).
+pub(super) fn header_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = names
+        .into_iter()
+        .map(|name| name.trim().to_ascii_lowercase())
+        .filter(|name| !name.is_empty())
+        .collect();
     names.sort_unstable();
     names.dedup();
-    Ok((credential.to_owned(), names, signature.to_owned()))
+    names
 }
 
 /// The headers that must be signed are (V3 doc): `host`, `content-type` when sent, and every
@@ -140,10 +147,38 @@ pub(super) fn check(
     }
     let string_to_sign = string_to_sign(&canonical_request(request, signed_headers, &payload));
     let claimed = unhex(signature).ok_or_else(mismatch)?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| mismatch())?;
-    mac.update(string_to_sign.as_bytes());
+    let mac = keyed_mac(secret, &string_to_sign).ok_or_else(mismatch)?;
     // Constant-time: how much of a guess matched must not show in the response time.
     mac.verify_slice(&claimed).map_err(|_| mismatch())
+}
+
+/// The `Authorization` value that signs `request` with `secret`, covering `signed_headers`
+/// (already normalised by [`header_names`]): the same canonical request and string-to-sign
+/// that [`check`] computes, so signing and verifying cannot drift apart.
+pub(super) fn authorization(
+    request: &Request,
+    access_key_id: &str,
+    secret: &str,
+    signed_headers: &[String],
+) -> String {
+    let payload = hashed_payload(&request.body);
+    let string_to_sign = string_to_sign(&canonical_request(request, signed_headers, &payload));
+    // HMAC takes a key of any length, so there is always a MAC; an empty signature (refused
+    // as incomplete) would only stand for the impossible.
+    let signature = keyed_mac(secret, &string_to_sign)
+        .map(|mac| hex(&mac.finalize().into_bytes()))
+        .unwrap_or_default();
+    format!(
+        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
+        signed_headers.join(";")
+    )
+}
+
+/// HMAC-SHA256 keyed by the bare secret (no `&`), over the string-to-sign.
+fn keyed_mac(secret: &str, string_to_sign: &str) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(string_to_sign.as_bytes());
+    Some(mac)
 }
 
 /// Lower-case hex SHA-256 of the exact body bytes.
