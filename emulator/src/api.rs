@@ -55,7 +55,8 @@ pub(crate) fn api(shared: &Shared, signed: &auth::Request, params: &[(String, St
             Ok(verified) => verified.account.as_str().to_owned(),
             Err(error) => {
                 let request_id = emulator.refusal_id();
-                let (format, body) = error.body(&request_id, "live.aliyuncs.com", format);
+                let host_id = emulator.engine.config().host_id.clone();
+                let (format, body) = error.body(&request_id, &host_id, format);
                 return Handled {
                     code: error.code().to_owned(),
                     response: reply(error.http_status(), format, body),

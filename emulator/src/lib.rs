@@ -1,8 +1,8 @@
 //! A local ApsaraVideo Live emulator: the crate's engine behind a real HTTP endpoint that
 //! Alibaba's own SDKs talk to.
 //!
-//! The command `live-emulator` (`src/main.rs`) parses its options into [`Options`] and runs
-//! a [`Server`]; a Rust test can do the same in-process:
+//! The command `live-emulator` (`src/main.rs`) parses its options into [`Options`] with
+//! [`cli::parse_from`] and runs a [`Server`]; a Rust test can do the same in-process:
 //!
 //! ```no_run
 //! # async fn example() -> std::io::Result<()> {
@@ -30,6 +30,7 @@
 mod api;
 mod builder;
 mod callbacks;
+pub mod cli;
 pub mod client;
 mod control;
 mod http;
@@ -109,7 +110,7 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// The emulator's settings: what the command line sets.
+/// The emulator's settings: what the command line sets ([`cli::parse_from`]).
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Where to listen; port 0 picks a free one.

@@ -228,13 +228,13 @@ class Receiver:
 
 def emulator_fixtures(suite, kind):
     """A suite's two session fixtures, for its conftest to bind to their names:
-    `emulator`, which runs with `--throttle off` so that no test depends on how many calls the
+    `emulator`, which runs with `--no-throttle` so that no test depends on how many calls the
     tests before it made in the same real second, and `throttled_emulator`, with the limits
     on, for the throttle tests (started only if one runs). Their logs are `<suite>-*.log`."""
 
     @pytest.fixture(scope="session", name="emulator")
     def emulator():
-        with running_emulator(f"{suite}-emulator.log", "--throttle", "off", kind=kind) as running:
+        with running_emulator(f"{suite}-emulator.log", "--no-throttle", kind=kind) as running:
             yield running
 
     @pytest.fixture(scope="session", name="throttled_emulator")
