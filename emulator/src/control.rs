@@ -265,3 +265,20 @@ pub(crate) fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::admit;
+
+    #[test]
+    fn without_a_token_only_loopback_is_admitted_and_with_one_only_its_bearer() {
+        assert!(admit(None, None, true).is_none());
+        let off_loopback = admit(None, None, false).map(|h| h.code);
+        assert_eq!(off_loopback.as_deref(), Some("Forbidden"));
+        assert!(admit(Some("t"), Some("Bearer t"), false).is_none());
+        for given in [None, Some("Bearer x"), Some("t"), Some("bearer t")] {
+            let refused = admit(Some("t"), given, true).map(|h| h.code);
+            assert_eq!(refused.as_deref(), Some("Unauthorized"), "{given:?}");
+        }
+    }
+}

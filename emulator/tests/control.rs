@@ -1,0 +1,302 @@
+//! The control plane under `/_emulator/`: health, reset, state, the request journal, advance,
+//! fault and the control token, against a server in this test's runtime.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::SocketAddr;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use live_emulator::{Client, Emulator, Options, Server};
+use serde_json::Value;
+
+const START: &str = "2030-01-01T09:00:00Z";
+const TEMPLATE: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01";
+const A: (&str, &str) = ("LTAIcontrolKeyA", "secret-a");
+const B: (&str, &str) = ("LTAIcontrolKeyB", "secret-b");
+
+/// A control call: `(status, JSON body)`, on a blocking thread (ureq is blocking).
+async fn control(method: &str, url: String, bearer: Option<&str>) -> (u16, Value) {
+    let method = method.to_owned();
+    let bearer = bearer.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        let mut request = ureq::request(&method, &url).timeout(std::time::Duration::from_secs(10));
+        if let Some(token) = bearer {
+            request = request.set("Authorization", &format!("Bearer {token}"));
+        }
+        let response = match request.call() {
+            Ok(response) => response,
+            Err(ureq::Error::Status(_, response)) => response,
+            Err(e) => panic!("{method} {url}: {e}"),
+        };
+        let status = response.status();
+        let text = response.into_string().expect("a body");
+        (status, serde_json::from_str(&text).expect("a JSON body"))
+    })
+    .await
+    .expect("the control call")
+}
+
+async fn two_accounts() -> Emulator {
+    Emulator::builder()
+        .access_key(A.0, A.1)
+        .access_key(B.0, B.1)
+        .manual_clock(START.parse().unwrap())
+        .start()
+        .await
+        .expect("an emulator")
+}
+
+async fn create_job(client: &Client, cluster: &str) -> String {
+    let (status, body) = client
+        .call(
+            "CreateEdgeTranscodeJob",
+            &[
+                ("ClusterId", cluster),
+                ("Name", "news"),
+                ("TemplateId", TEMPLATE),
+                ("StreamInput", "rtmp://in.example.com/live/a"),
+                ("StreamOutput", "rtmp://out.example.com/live/a"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{body}");
+    body["JobId"].as_str().unwrap().to_owned()
+}
+
+async fn jobs(client: &Client) -> u64 {
+    let (_, body) = client
+        .call("ListEdgeTranscodeJob", &[("ClusterId", "c1")])
+        .await
+        .unwrap();
+    body["TotalCount"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_says_ready_the_version_and_the_clock() {
+    let emulator = two_accounts().await;
+    let (status, body) = control("GET", format!("{}/_emulator/health", emulator.url()), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["Status"], "ready");
+    assert_eq!(body["Version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        (body["Clock"].as_str(), body["Now"].as_str()),
+        (Some("manual"), Some(START))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_empties_one_account_or_all() {
+    let emulator = two_accounts().await;
+    let (a, b) = (
+        emulator.client_for(A.0).unwrap(),
+        emulator.client_for(B.0).unwrap(),
+    );
+    create_job(&a, "c1").await;
+    create_job(&b, "c1").await;
+    let url = emulator.url();
+    let (status, body) = control(
+        "POST",
+        format!("{url}/_emulator/reset?AccessKeyId={}", A.0),
+        None,
+    )
+    .await;
+    assert_eq!((status, body["Reset"].as_str()), (200, Some(A.0)));
+    assert_eq!((jobs(&a).await, jobs(&b).await), (0, 1));
+    let (status, _) = control(
+        "POST",
+        format!("{url}/_emulator/reset?AccessKeyId=nobody"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        control("POST", format!("{url}/_emulator/reset"), None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!((jobs(&a).await, jobs(&b).await), (0, 0));
+    // A reset emulator works as a fresh one.
+    create_job(&a, "c1").await;
+    assert_eq!(jobs(&a).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_shows_one_account_or_all_in_the_snapshot_format() {
+    let emulator = two_accounts().await;
+    let (a, b) = (
+        emulator.client_for(A.0).unwrap(),
+        emulator.client_for(B.0).unwrap(),
+    );
+    let job = create_job(&a, "c1").await;
+    create_job(&b, "c2").await;
+    let url = emulator.url();
+    let (status, all) = control("GET", format!("{url}/_emulator/state"), None).await;
+    assert_eq!(status, 200);
+    let accounts = all["state"]["accounts"].as_object().unwrap();
+    assert_eq!(accounts.len(), 2);
+    let (_, one) = control(
+        "GET",
+        format!("{url}/_emulator/state?AccessKeyId={}", A.0),
+        None,
+    )
+    .await;
+    let accounts = one["state"]["accounts"].as_object().unwrap();
+    assert_eq!(accounts.keys().collect::<Vec<_>>(), [A.0]);
+    assert!(accounts[A.0]["edge"]["clusters"]["c1"][job.as_str()].is_object());
+    // The whole snapshot reads back as one.
+    serde_json::from_value::<live_lifecycle::Snapshot>(all).expect("a snapshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_keep_the_newest_in_a_bounded_ring() {
+    let server = Server::bind(Options {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        keys: vec![(A.0.into(), A.1.into()), (B.0.into(), B.1.into())],
+        request_log: 3,
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let endpoint = server.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(server.serve(async move {
+        let _ = stopped.await;
+    }));
+    let (a, b) = (
+        Client::new(&endpoint, A.0, A.1),
+        Client::new(&endpoint, B.0, B.1),
+    );
+    for cluster in ["c1", "c2"] {
+        a.call("ListEdgeTranscodeJob", &[("ClusterId", cluster)])
+            .await
+            .unwrap();
+    }
+    b.call("ListEdgeTranscodeTemplate", &[("ClusterId", "c1")])
+        .await
+        .unwrap();
+    a.call(
+        "GetEdgeTranscodeJob",
+        &[("ClusterId", "c1"), ("JobId", "nope")],
+    )
+    .await
+    .unwrap();
+    let url = format!("http://{endpoint}/_emulator/requests");
+    let (status, body) = control("GET", url.clone(), None).await;
+    assert_eq!(status, 200);
+    let list = body["Requests"].as_array().unwrap();
+    let actions: Vec<&str> = list.iter().map(|r| r["Action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        [
+            "ListEdgeTranscodeJob",
+            "ListEdgeTranscodeTemplate",
+            "GetEdgeTranscodeJob"
+        ]
+    );
+    let last = &list[2];
+    assert_eq!(
+        (last["AccessKeyId"].as_str(), last["Status"].as_u64()),
+        (Some(A.0), Some(404))
+    );
+    assert_eq!(last["Code"], "JobNotFound");
+    assert!(last["LatencyMs"].as_f64().unwrap() >= 0.0);
+    DateTime::parse_from_rfc3339(last["Time"].as_str().unwrap()).expect("a time");
+    let (_, mine) = control("GET", format!("{url}?AccessKeyId={}&Limit=1", A.0), None).await;
+    let mine = mine["Requests"].as_array().unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["Action"], "GetEdgeTranscodeJob");
+    // Control calls are not recorded.
+    let (_, again) = control("GET", url, None).await;
+    assert_eq!(again["Requests"].as_array().unwrap().len(), 3);
+    drop(stop);
+    served.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn advance_past_the_last_time_is_refused_and_changes_nothing() {
+    let near_the_end = DateTime::<Utc>::MAX_UTC - TimeDelta::seconds(10);
+    let emulator = Emulator::builder()
+        .manual_clock(near_the_end)
+        .start()
+        .await
+        .unwrap();
+    let url = emulator.url();
+    let (status, body) =
+        control("POST", format!("{url}/_emulator/advance?Seconds=100"), None).await;
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (400, Some("InvalidParameter"))
+    );
+    let (_, health) = control("GET", format!("{url}/_emulator/health"), None).await;
+    assert_eq!(
+        health["Now"],
+        live_lifecycle::time::format_utc(&near_the_end)
+    );
+    let (status, _) = control("POST", format!("{url}/_emulator/advance?Seconds=10"), None).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_is_scoped_to_the_named_account() {
+    let emulator = two_accounts().await;
+    let b = emulator.client_for(B.0).unwrap();
+    let (status, created) = b
+        .call(
+            "CreateLivePullToPush",
+            &[
+                ("Region", "cn-shanghai"),
+                ("StartTime", "2030-01-01T09:00:10Z"),
+                ("EndTime", "2030-01-01T10:00:00Z"),
+                ("SourceType", "live"),
+                ("SourceProtocol", "rtmp"),
+                ("SourceUrls", r#"["rtmp://pull.example.com/live/s"]"#),
+                ("DstUrl", "rtmp://push.example.com/live/s"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{created}");
+    let task = created["TaskId"].as_str().unwrap();
+    emulator.advance(10).await.unwrap();
+    let url = emulator.url();
+    let fault =
+        |key: &str| format!("{url}/_emulator/fault?AccessKeyId={key}&TaskId={task}&Kind=pull");
+    assert_eq!(
+        control("POST", fault(A.0), None).await.0,
+        400,
+        "not A's task"
+    );
+    assert_eq!(control("POST", fault(B.0), None).await.0, 200);
+    let (_, described) = b
+        .call(
+            "DescribeLivePullToPush",
+            &[("Region", "cn-shanghai"), ("TaskId", task)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(described["TaskStatus"], 2, "retrying after the fault");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_control_token_is_asked_of_every_control_call() {
+    let server = Server::bind(Options {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        control_token: Some("s3cret".into()),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{}/_emulator/health", server.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(server.serve(async move {
+        let _ = stopped.await;
+    }));
+    assert_eq!(control("GET", url.clone(), None).await.0, 401);
+    assert_eq!(control("GET", url.clone(), Some("wrong")).await.0, 401);
+    let (status, body) = control("GET", url, Some("s3cret")).await;
+    assert_eq!((status, body["Status"].as_str()), (200, Some("ready")));
+    drop(stop);
+    served.await.unwrap().unwrap();
+}
