@@ -31,6 +31,8 @@ use crate::{DEFAULT_KEY, Options, Server};
 pub struct Emulator {
     address: SocketAddr,
     keys: Vec<(String, String)>,
+    /// How many requests the log keeps: what `requests` asks for.
+    request_log: usize,
     /// Dropped with the handle, which ends `serve`.
     stop: oneshot::Sender<()>,
     served: JoinHandle<std::io::Result<()>>,
@@ -81,6 +83,39 @@ pub struct Advanced {
     pub applied: u64,
 }
 
+/// One API request the emulator answered, as `GET /_emulator/requests` lists it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RequestRecord {
+    /// When it was answered (the real clock).
+    pub time: DateTime<Utc>,
+    /// The AccessKeyId that signed it; empty when the gateway refused it before its
+    /// signature held.
+    pub access_key_id: String,
+    /// The action it named; empty when it named none the gateway knows.
+    pub action: String,
+    /// The HTTP status of the reply.
+    pub status: u16,
+    /// The error code of the reply; empty for a success.
+    pub code: String,
+    /// How long it took, in milliseconds.
+    pub latency_ms: f64,
+}
+
+impl RequestRecord {
+    fn from_json(entry: &serde_json::Value) -> Option<Self> {
+        let text = |name: &str| entry[name].as_str().map(str::to_owned);
+        Some(Self {
+            time: parse_utc(entry["Time"].as_str()?).ok()?,
+            access_key_id: text("AccessKeyId")?,
+            action: text("Action")?,
+            status: u16::try_from(entry["Status"].as_u64()?).ok()?,
+            code: text("Code")?,
+            latency_ms: entry["LatencyMs"].as_f64()?,
+        })
+    }
+}
+
 impl EmulatorBuilder {
     /// A key pair it accepts (repeatable); each key is its own account, named by the key id.
     /// Without any, the default pair [`DEFAULT_KEY`].
@@ -108,6 +143,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many recent API requests [`Emulator::requests`] can see (a ring; 1000 by default).
+    pub fn request_log(mut self, size: usize) -> Self {
+        self.options.request_log = size;
+        self
+    }
+
     /// Binds a free port of `127.0.0.1` and serves on a task of the current tokio runtime
     /// (so it must be called inside one, as a `#[tokio::test]` is). Fails as
     /// [`Server::bind`] does: an unreadable state file, a bad key id.
@@ -120,6 +161,7 @@ impl EmulatorBuilder {
                 .push((DEFAULT_KEY.0.to_owned(), DEFAULT_KEY.1.to_owned()));
         }
         let keys = options.keys.clone();
+        let request_log = options.request_log;
         let server = Server::bind(options).await?;
         let address = server.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -130,6 +172,7 @@ impl EmulatorBuilder {
         Ok(Emulator {
             address,
             keys,
+            request_log,
             stop,
             served,
         })
@@ -208,6 +251,57 @@ impl Emulator {
         )
         .await
         .map(drop)
+    }
+
+    /// Forgets every account's jobs, tasks, rate-limit windows and logged requests, as after
+    /// a fresh start (`POST /_emulator/reset`). The clock, the keys and the used nonces stay.
+    pub async fn reset(&self) -> Result<(), Error> {
+        self.control(Method::POST, "/_emulator/reset", &[])
+            .await
+            .map(drop)
+    }
+
+    /// [`Emulator::reset`] for the account of one key only; refused (404) for a key the
+    /// emulator does not have.
+    pub async fn reset_key(&self, access_key_id: &str) -> Result<(), Error> {
+        self.control(
+            Method::POST,
+            "/_emulator/reset",
+            &[("AccessKeyId", access_key_id)],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// The API requests it answered, oldest first, as many as its log keeps (`GET
+    /// /_emulator/requests`): refused ones included, the control calls not.
+    pub async fn requests(&self) -> Result<Vec<RequestRecord>, Error> {
+        self.logged(&[]).await
+    }
+
+    /// [`Emulator::requests`] signed by one key; refused (404) for a key the emulator does not
+    /// have.
+    pub async fn requests_of(&self, access_key_id: &str) -> Result<Vec<RequestRecord>, Error> {
+        self.logged(&[("AccessKeyId", access_key_id)]).await
+    }
+
+    async fn logged(&self, filter: &[(&str, &str)]) -> Result<Vec<RequestRecord>, Error> {
+        let limit = self.request_log.to_string();
+        let mut params = filter.to_vec();
+        params.push(("Limit", &limit));
+        let body = self
+            .control(Method::GET, "/_emulator/requests", &params)
+            .await?;
+        let unexpected = || Error::NotJson {
+            status: 200,
+            body: body.to_string(),
+        };
+        body["Requests"]
+            .as_array()
+            .ok_or_else(unexpected)?
+            .iter()
+            .map(|entry| RequestRecord::from_json(entry).ok_or_else(unexpected))
+            .collect()
     }
 
     /// Stops the server and waits until it has: the port closed, requests in flight answered

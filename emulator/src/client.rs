@@ -44,7 +44,7 @@ pub enum Error {
     Request(String),
     /// No reply within 30 s.
     Timeout,
-    /// The reply was not JSON.
+    /// The reply was not JSON, or not of the shape expected.
     NotJson {
         /// Its HTTP status.
         status: u16,
@@ -68,7 +68,7 @@ impl fmt::Display for Error {
             Self::Request(why) => write!(f, "cannot build the request: {why}"),
             Self::Timeout => write!(f, "the emulator did not answer within 30 s"),
             Self::NotJson { status, body } => {
-                write!(f, "the reply ({status}) is not JSON: {body}")
+                write!(f, "the reply ({status}) is not the JSON expected: {body}")
             }
             Self::Refused { status, body } => write!(f, "the emulator refused ({status}): {body}"),
         }

@@ -59,7 +59,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-pub use crate::builder::{Advanced, Emulator, EmulatorBuilder, Fault};
+pub use crate::builder::{Advanced, Emulator, EmulatorBuilder, Fault, RequestRecord};
 pub use crate::client::Client;
 use crate::http::{answered, emulator_error, handle};
 use crate::journal::{Entry, Journal};

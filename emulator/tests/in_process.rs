@@ -381,6 +381,93 @@ async fn control_refusals_are_errors() {
     }
 }
 
+// ---- reset and the request log -------------------------------------------------------------
+
+#[tokio::test]
+async fn reset_forgets_everything_or_one_key() {
+    let emulator = with_keys(&[KEY_A, KEY_B]).await;
+    let (a, b) = (emulator.client(), emulator.client_for(KEY_B.0).unwrap());
+    let job_a = create_job(&a, "c1").await;
+    let job_b = create_job(&b, "c1").await;
+    emulator.advance(30).await.unwrap();
+
+    emulator.reset_key(KEY_A.0).await.unwrap();
+    assert_eq!(get_job(&a, "c1", &job_a).await.0, 404);
+    assert_eq!(get_job(&b, "c1", &job_b).await.0, 200);
+    assert_eq!(
+        emulator.requests_of(KEY_A.0).await.unwrap().len(),
+        1,
+        "only the Get since the reset"
+    );
+
+    emulator.reset().await.unwrap();
+    assert_eq!(get_job(&b, "c1", &job_b).await.0, 404);
+    // The clock stays where it was.
+    let advanced = emulator.advance(0).await.unwrap();
+    assert_eq!(advanced.now, t0() + TimeDelta::seconds(30));
+
+    match emulator.reset_key("LTAInobody").await {
+        Err(Error::Refused { status, body }) => assert_eq!(
+            (status, &body["Code"]),
+            (404, &Value::from("InvalidAccessKeyId.NotFound"))
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn requests_lists_what_was_called_oldest_first() {
+    let emulator = with_keys(&[KEY_A, KEY_B]).await;
+    let job = create_job(&emulator.client(), "c1").await;
+    let b = emulator.client_for(KEY_B.0).unwrap();
+    assert_eq!(get_job(&b, "c1", &job).await.0, 404);
+    let forged = Client::new(emulator.endpoint(), KEY_A.0, "wrong");
+    forged
+        .call("ListEdgeTranscodeJob", &[("ClusterId", "c1")])
+        .await
+        .unwrap();
+    emulator.advance(1).await.unwrap(); // a control call: not logged
+
+    let all = emulator.requests().await.unwrap();
+    let seen: Vec<(&str, &str, u16, &str)> = all
+        .iter()
+        .map(|r| {
+            (
+                r.access_key_id.as_str(),
+                r.action.as_str(),
+                r.status,
+                r.code.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(seen.len(), 3, "{all:?}");
+    assert_eq!(seen[0], (KEY_A.0, "CreateEdgeTranscodeJob", 200, ""));
+    assert_eq!(
+        seen[1],
+        (KEY_B.0, "GetEdgeTranscodeJob", 404, "JobNotFound")
+    );
+    assert_eq!((seen[2].2, seen[2].3), (400, "SignatureDoesNotMatch"));
+    assert!(all.windows(2).all(|w| w[0].time <= w[1].time));
+    assert!(all.iter().all(|r| r.latency_ms >= 0.0));
+
+    let of_b = emulator.requests_of(KEY_B.0).await.unwrap();
+    assert_eq!(of_b.len(), 1);
+    assert_eq!(of_b[0].action, "GetEdgeTranscodeJob");
+}
+
+#[tokio::test]
+async fn the_request_log_keeps_the_newest() {
+    let emulator = Emulator::builder().request_log(2).start().await.unwrap();
+    let client = emulator.client();
+    for cluster in ["c1", "c2", "c3"] {
+        client
+            .call("ListEdgeTranscodeJob", &[("ClusterId", cluster)])
+            .await
+            .unwrap();
+    }
+    assert_eq!(emulator.requests().await.unwrap().len(), 2);
+}
+
 #[test]
 fn faults_name_the_endpoints_kinds() {
     let kinds = [
