@@ -218,7 +218,8 @@ impl Server {
             callbacks,
         } = self;
         tokio::spawn(callbacks::deliver_callbacks(callbacks));
-        tokio::spawn(tick(shared.clone()));
+        // Stopped with the server, so a stopped in-process emulator holds nothing.
+        let ticker = tokio::spawn(tick(shared.clone()));
         eprintln!("listening on http://{}", listener.local_addr()?);
         let mut connections = JoinSet::new();
         // Told to every connection at shutdown: an idle keep-alive connection closes at once, one
@@ -291,6 +292,7 @@ impl Server {
         })
         .await;
         connections.abort_all();
+        ticker.abort();
         if let Some(path) = &state {
             let snapshot = shared.lock().engine.snapshot();
             match persist::save_state(path, &snapshot) {
