@@ -19,6 +19,9 @@
 //!   `docs/testing.md` names every test target, the mutation runs name real test targets,
 //!   and each fuzzing finding is a test of `tests/fuzz_regressions.rs`.
 
+#[path = "common/snippet.rs"]
+mod snippet;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error;
 
@@ -95,28 +98,6 @@ fn prose_lines(text: &'static str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Strips the common leading whitespace, trailing whitespace, and blank lines at both ends.
-fn normalise(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(0);
-    let last = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(0, |i| i + 1);
-    let lines = &lines[first..last.max(first)];
-    let indent = lines
-        .iter()
-        .filter(|l| !l.is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| l.get(indent..).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 // ---- (a) the Usage snippet --------------------------------------------------------------
 
 #[test]
@@ -187,7 +168,7 @@ fn snippet_between(begin: &str, end: &str) -> String {
     };
     let (begin, end) = (marker(begin), marker(end));
     assert!(begin < end);
-    normalise(&lines[begin + 1..end].join("\n"))
+    snippet::normalise(&lines[begin + 1..end].join("\n"))
 }
 
 #[test]
@@ -199,7 +180,7 @@ fn usage_snippet_is_the_one_tested_here() {
         1,
         "Usage should hold exactly one rust snippet"
     );
-    let readme = normalise(&blocks[0]);
+    let readme = snippet::normalise(&blocks[0]);
     let here = snippet_here();
     if readme != here {
         for (i, (a, b)) in readme.lines().zip(here.lines()).enumerate() {
@@ -616,7 +597,7 @@ fn fidelity_snippet_is_the_one_tested_here() {
         "docs/fidelity.md should hold one rust snippet"
     );
     let here = snippet_between("// fidelity snippet begin", "// fidelity snippet end");
-    assert_eq!(normalise(&blocks[0]), here);
+    assert_eq!(snippet::normalise(&blocks[0]), here);
 }
 
 /// Each row of the refusal table is a refusal with a real code, decided always, strict only

@@ -39,6 +39,9 @@
     clippy::panic
 )]
 
+#[path = "common/snippet.rs"]
+mod snippet;
+
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -465,28 +468,6 @@ mod readme_example {
     // README snippet end
 }
 
-/// Strips the common indentation and the blank lines at both ends.
-fn normalise(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(0);
-    let last = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(0, |i| i + 1);
-    let lines = &lines[first..last.max(first)];
-    let indent = lines
-        .iter()
-        .filter(|l| !l.is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| l.get(indent..).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn readme_snippet_is_the_one_tested_here() {
     let heading = "## Property testing your code (feature `proptest`)";
@@ -505,9 +486,9 @@ fn readme_snippet_is_the_one_tested_here() {
         marker("// README snippet begin"),
         marker("// README snippet end"),
     );
-    let here = normalise(&lines[begin + 1..end].join("\n"));
+    let here = snippet::normalise(&lines[begin + 1..end].join("\n"));
     assert_eq!(
-        normalise(block),
+        snippet::normalise(block),
         here,
         "the README snippet differs from tests/strategies.rs"
     );

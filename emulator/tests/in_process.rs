@@ -6,6 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+#[path = "../../tests/common/snippet.rs"]
+mod snippet;
+
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -513,28 +516,6 @@ const README: &str = include_str!("../../README.md");
 const THIS_FILE: &str = include_str!("in_process.rs");
 const SUBSECTION: &str = "### In-process, for Rust tests";
 
-/// Strips the common indentation, trailing whitespace and blank lines at both ends.
-fn normalise(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(0);
-    let last = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(0, |i| i + 1);
-    let lines = &lines[first..last.max(first)];
-    let indent = lines
-        .iter()
-        .filter(|l| !l.is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    lines
-        .iter()
-        .map(|l| l.get(indent..).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The lines of `text` strictly between the lines `begin` and `end` (trimmed), each once.
 fn between<'a>(text: &'a str, begin: &str, end: impl Fn(&str) -> bool) -> Vec<&'a str> {
     let lines: Vec<&str> = text.lines().collect();
@@ -557,8 +538,8 @@ fn the_readme_example_is_the_one_tested_here() {
     });
     let subsection = subsection.join("\n");
     let block = between(&subsection, "```rust", |l| l == "```").join("\n");
-    let readme = normalise(&block);
-    let here = normalise(
+    let readme = snippet::normalise(&block);
+    let here = snippet::normalise(
         &between(THIS_FILE, "// README snippet begin", |l| {
             l == "// README snippet end"
         })
