@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
+use crate::Config;
 use crate::ids::RequestId;
 
 /// A reason or detail text: static in almost every case, owned where it names a value.
@@ -210,6 +211,90 @@ impl ApiError {
         }
     }
 
+    /// Every code [`ApiError::code`] can answer, in the order of the variants.
+    pub const CODES: [&'static str; 20] = [
+        "MissingParameter",
+        "InvalidParameter",
+        "OperationDenied",
+        "Forbidden",
+        "JobNotFound",
+        "TemplateNotFound",
+        "UserTaskExceed",
+        "UserQuotaExceed",
+        "InternalError",
+        "InvalidParam.CodeIllegalDuration",
+        "CodeTaskNotExist",
+        "CodeTaskHasStarted",
+        "CodeTaskHasStopped",
+        "CodeTaskLimitExceeded",
+        "CodeDstUrlOccupied",
+        "LiveServiceNotFound",
+        "CodeInvalidAliUid",
+        "InvalidAction.NotFound",
+        "InvalidVersion",
+        "Throttling.User",
+    ];
+
+    /// An error of the documented `code` that no call caused: one a test harness injects on
+    /// purpose (the emulator's `/_emulator/chaos`). A message that names a limit names the
+    /// one `config` sets; one that names a field, an id or a reason names `injected`. `None`
+    /// for a code the API does not document (see [`ApiError::CODES`]).
+    ///
+    /// ```
+    /// use live_lifecycle::{ApiError, Config};
+    ///
+    /// let error = ApiError::injected("UserQuotaExceed", &Config::default()).unwrap();
+    /// assert_eq!((error.code(), error.http_status()), ("UserQuotaExceed", 403));
+    /// assert!(error.to_string().contains("500 edge transcoding jobs"));
+    /// assert!(ApiError::injected("NoSuchCode", &Config::default()).is_none());
+    /// ```
+    pub fn injected(code: &str, config: &Config) -> Option<Self> {
+        const INJECTED: &str = "injected";
+        const REASON: &str = "An error injected for testing";
+        Some(match code {
+            "MissingParameter" => Self::missing(INJECTED),
+            "InvalidParameter" => Self::invalid(INJECTED, "an error injected for testing"),
+            "OperationDenied" => Self::denied(REASON),
+            "Forbidden" => Self::Forbidden {
+                service: "edge transcoding",
+            },
+            "JobNotFound" => Self::JobNotFound {
+                cluster_id: INJECTED.to_owned(),
+                job_id: INJECTED.to_owned(),
+            },
+            "TemplateNotFound" => Self::TemplateNotFound {
+                template_id: INJECTED.to_owned(),
+            },
+            "UserTaskExceed" => Self::UserTaskExceed {
+                limit: config.edge_limits.max_running_jobs,
+            },
+            "UserQuotaExceed" => Self::UserQuotaExceed {
+                limit: config.edge_limits.max_jobs,
+            },
+            "InternalError" => Self::InternalError {
+                detail: Cow::Borrowed(REASON),
+            },
+            "InvalidParam.CodeIllegalDuration" => Self::IllegalDuration {
+                reason: Cow::Borrowed(REASON),
+            },
+            "CodeTaskNotExist" => Self::TaskNotExist,
+            "CodeTaskHasStarted" => Self::TaskHasStarted,
+            "CodeTaskHasStopped" => Self::TaskHasStopped,
+            "CodeTaskLimitExceeded" => Self::TaskLimitExceeded {
+                limit: config.task_limits.max_tasks,
+            },
+            "CodeDstUrlOccupied" => Self::DstUrlOccupied {
+                task_id: INJECTED.to_owned(),
+            },
+            "LiveServiceNotFound" => Self::LiveServiceNotFound,
+            "CodeInvalidAliUid" => Self::InvalidAliUid,
+            "InvalidAction.NotFound" => Self::ActionNotFound,
+            "InvalidVersion" => Self::InvalidVersion,
+            "Throttling.User" => Self::Throttled,
+            _ => return None,
+        })
+    }
+
     pub(crate) fn missing(field: &'static str) -> Self {
         Self::MissingParameter {
             field: Cow::Borrowed(field),
@@ -311,5 +396,43 @@ impl Serialize for Rejection {
         body.serialize_field("Message", &self.error.to_string())?;
         body.serialize_field("Recommend", &self.recommend())?;
         body.end()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_code_can_be_injected_and_keeps_its_code() {
+        let config = Config::default();
+        for code in ApiError::CODES {
+            let error = ApiError::injected(code, &config).unwrap();
+            assert_eq!(error.code(), code);
+            assert!(
+                matches!(error.http_status(), 400 | 403 | 404 | 500),
+                "{code}"
+            );
+        }
+        let distinct: std::collections::BTreeSet<_> = ApiError::CODES.iter().collect();
+        assert_eq!(distinct.len(), ApiError::CODES.len());
+        for unknown in [
+            "",
+            "missingparameter",
+            "Throttling",
+            "SignatureDoesNotMatch",
+        ] {
+            assert!(ApiError::injected(unknown, &config).is_none(), "{unknown}");
+        }
+        let limited = Config {
+            task_limits: crate::pull_to_push::TaskLimits {
+                max_tasks: 7,
+                ..Default::default()
+            },
+            ..Config::default()
+        };
+        let error = ApiError::injected("CodeTaskLimitExceeded", &limited).unwrap();
+        assert!(error.to_string().ends_with("upper limit of 7."));
     }
 }

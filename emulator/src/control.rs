@@ -6,6 +6,7 @@ use live_lifecycle::ids::{AccountId, TaskId};
 use live_lifecycle::pull_to_push::{ReportError, StreamReport};
 use live_lifecycle::time::format_utc;
 
+use crate::chaos;
 use crate::http::{Handled, answered, emulator_error, json_response, param};
 use crate::shared::{Clock, Inner, Shared};
 
@@ -81,8 +82,9 @@ pub(crate) fn health(shared: &Shared) -> Handled {
 }
 
 /// `POST /_emulator/reset[?AccessKeyId=ID]`: everything, or one account, back to empty, as
-/// after a fresh start: jobs, tasks, rate-limit windows and the request journal (of that
-/// account). The clock, the keys and the used nonces stay.
+/// after a fresh start: jobs, tasks, rate-limit windows, the request journal and the chaos
+/// rules (of that account: the rules of every account stay). The clock, the keys and the
+/// used nonces stay.
 pub(crate) fn reset(shared: &Shared, params: &[(String, String)]) -> Handled {
     let mut emulator = shared.lock();
     let account = match named_account(&emulator, params) {
@@ -93,11 +95,13 @@ pub(crate) fn reset(shared: &Shared, params: &[(String, String)]) -> Handled {
         Some(account) => {
             emulator.engine.reset_account(account);
             emulator.journal.clear(Some(account.as_str()));
+            emulator.chaos.forget_account(account.as_str());
         }
         None => {
             let config = emulator.config.clone();
             emulator.engine = Engine::new(config);
             emulator.journal.clear(None);
+            emulator.chaos.remove(None);
         }
     }
     let body = serde_json::json!({ "Reset": account.as_ref().map_or("all", AccountId::as_str) });
@@ -163,6 +167,69 @@ pub(crate) fn requests(shared: &Shared, params: &[(String, String)]) -> Handled 
         .journal
         .recent(account.as_ref().map(AccountId::as_str), limit);
     let body = serde_json::json!({ "Requests": list });
+    answered(json_response(200, body.to_string()), "")
+}
+
+/// `POST /_emulator/chaos` with a rule as a JSON body, `{"Action", "AccessKeyId"?, "Code"?,
+/// "Count"? | "Probability"?, "LatencyMs"?}`: adds it; the reply is the rule as listed.
+pub(crate) fn add_chaos(shared: &Shared, body: &[u8]) -> Handled {
+    let refused =
+        |r: chaos::Refusal| answered(emulator_error(r.status, r.code, &r.message), r.code);
+    let rule: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(rule) => rule,
+        Err(e) => {
+            return answered(
+                emulator_error(
+                    400,
+                    "InvalidParameter",
+                    &format!("The body must be a chaos rule in JSON: {e}."),
+                ),
+                "InvalidParameter",
+            );
+        }
+    };
+    let mut emulator = shared.lock();
+    let parsed = {
+        let Inner { keys, config, .. } = &*emulator;
+        let account = |id: &str| keys.get(id).map(|c| c.account.as_str().to_owned());
+        chaos::parse(&rule, account, config)
+    };
+    match parsed.and_then(|rule| emulator.chaos.add(rule)) {
+        Ok(listed) => answered(json_response(200, listed.to_string()), ""),
+        Err(refusal) => refused(refusal),
+    }
+}
+
+/// `GET /_emulator/chaos`: the rules, in the order they apply, `{"Rules": […]}`.
+pub(crate) fn list_chaos(shared: &Shared) -> Handled {
+    let body = serde_json::json!({ "Rules": shared.lock().chaos.list() });
+    answered(json_response(200, body.to_string()), "")
+}
+
+/// `DELETE /_emulator/chaos[?Id=N]`: every rule, or the one of that id; `{"Removed": n}`.
+pub(crate) fn clear_chaos(shared: &Shared, params: &[(String, String)]) -> Handled {
+    let id = match param(params, "Id").map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => {
+            return answered(
+                emulator_error(
+                    400,
+                    "InvalidParameter",
+                    "Id must be a rule's id, a whole number.",
+                ),
+                "InvalidParameter",
+            );
+        }
+    };
+    let removed = shared.lock().chaos.remove(id);
+    if id.is_some() && removed == 0 {
+        return answered(
+            emulator_error(404, "ChaosRuleNotFound", "No chaos rule has that Id."),
+            "ChaosRuleNotFound",
+        );
+    }
+    let body = serde_json::json!({ "Removed": removed });
     answered(json_response(200, body.to_string()), "")
 }
 

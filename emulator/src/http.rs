@@ -96,7 +96,10 @@ pub(crate) async fn handle(
         (&Method::POST, "/_emulator/reset") => control::reset(&shared, &params),
         (&Method::GET, "/_emulator/state") => control::state(&shared, &params),
         (&Method::GET, "/_emulator/requests") => control::requests(&shared, &params),
-        (&Method::GET | &Method::POST, "/") => api::api(&shared, &signed, &params),
+        (&Method::POST, "/_emulator/chaos") => control::add_chaos(&shared, &body),
+        (&Method::GET, "/_emulator/chaos") => control::list_chaos(&shared),
+        (&Method::DELETE, "/_emulator/chaos") => control::clear_chaos(&shared, &params),
+        (&Method::GET | &Method::POST, "/") => api::api(&shared, &signed, &params).await,
         _ => answered(
             emulator_error(
                 404,

@@ -21,8 +21,9 @@
 //! Endpoints: `GET` or `POST /` for the API (parameters in the query and, for POST, a form
 //! body; the action and version from the `Action`/`Version` parameters or, for a V3 request
 //! only, the `x-acs-action`/`x-acs-version` headers; the reply in JSON or XML as `Format`
-//! asks, by default XML for V1 and JSON for V3), `POST /_emulator/advance?Seconds=N`, and
-//! `POST /_emulator/fault?TaskId=…&Kind=pull|push|recover|failed|file-ended`.
+//! asks, by default XML for V1 and JSON for V3), and the control plane under `/_emulator/`
+//! (`health`, `reset`, `state`, `requests`, `advance`, `fault`, `chaos`; the README's
+//! "Control plane"), on loopback listeners only unless [`Options::control_token`] is set.
 //!
 //! The core (`live-lifecycle`) does no I/O; everything that touches the network, the clock or
 //! the disk is here.
@@ -30,6 +31,7 @@
 mod api;
 mod builder;
 mod callbacks;
+mod chaos;
 pub mod cli;
 pub mod client;
 mod control;
@@ -60,6 +62,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 pub use crate::builder::{Advanced, Emulator, EmulatorBuilder, Fault, RequestRecord};
+use crate::chaos::Chaos;
 pub use crate::client::Client;
 use crate::http::{answered, emulator_error, handle};
 use crate::journal::{Entry, Journal};
@@ -189,6 +192,7 @@ impl Server {
                 refused: 0,
                 config: o.config.clone(),
                 journal: Journal::new(o.request_log),
+                chaos: Chaos::new(),
             }),
             callbacks: sender,
             control_token: o.control_token.clone(),

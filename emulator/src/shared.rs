@@ -10,6 +10,7 @@ use live_lifecycle::pull_to_push::Callback;
 use live_lifecycle::{Config, Engine};
 use tokio::sync::mpsc;
 
+use crate::chaos::Chaos;
 use crate::journal::Journal;
 
 /// The seed of the request ids of calls refused at the gateway (a bad signature, say).
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     /// The recent API requests.
     pub(crate) journal: Journal,
+    /// The injected errors and latencies.
+    pub(crate) chaos: Chaos,
 }
 
 impl Inner {

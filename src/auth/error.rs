@@ -120,6 +120,55 @@ impl AuthError {
         }
     }
 
+    /// Every code [`AuthError::code`] can answer, in the order of the variants.
+    pub const CODES: [&'static str; 12] = [
+        "MissingAccessKeyId",
+        "MissingTimestamp",
+        "MissingSignatureNonce",
+        "MissingSignatureMethod",
+        "MissingSignatureVersion",
+        "IncompleteSignature",
+        "InvalidTimeStamp.Format",
+        "InvalidTimeStamp.Expired",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+        "SignatureDoesNotMatch",
+        "SignatureNonceUsed",
+    ];
+
+    /// An error of the documented `code` that no request caused: one a test harness injects
+    /// on purpose (the emulator's `/_emulator/chaos`). `SignatureDoesNotMatch` has the V3
+    /// message (no string-to-sign). `None` for a code the gateway does not document (see
+    /// [`AuthError::CODES`]).
+    ///
+    /// ```
+    /// use live_lifecycle::auth::AuthError;
+    /// let error = AuthError::injected("InvalidAccessKeyId.NotFound").unwrap();
+    /// assert_eq!(error.http_status(), 404);
+    /// assert!(AuthError::injected("Throttling.User").is_none());
+    /// ```
+    pub fn injected(code: &str) -> Option<Self> {
+        Some(match code {
+            "MissingAccessKeyId" => Self::MissingAccessKeyId,
+            "MissingTimestamp" => Self::MissingTimestamp,
+            "MissingSignatureNonce" => Self::MissingSignatureNonce,
+            "MissingSignatureMethod" => Self::MissingSignatureMethod,
+            "MissingSignatureVersion" => Self::MissingSignatureVersion,
+            "IncompleteSignature" => Self::IncompleteSignature {
+                reason: "an error injected for testing",
+            },
+            "InvalidTimeStamp.Format" => Self::InvalidTimeStampFormat,
+            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired,
+            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound,
+            "InvalidAccessKeyId.Inactive" => Self::InvalidAccessKeyIdInactive,
+            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch {
+                server_string_to_sign: None,
+            },
+            "SignatureNonceUsed" => Self::SignatureNonceUsed,
+            _ => return None,
+        })
+    }
+
     /// The HTTP status the gateway answers with: 404 for an unknown key, 400 for the rest.
     ///
     /// ```
@@ -200,6 +249,16 @@ impl AuthError {
 mod tests {
     use super::*;
     use crate::{ApiError, Rejection};
+
+    #[test]
+    fn every_documented_code_can_be_injected_and_keeps_its_code() {
+        for code in AuthError::CODES {
+            assert_eq!(AuthError::injected(code).unwrap().code(), code);
+        }
+        let distinct: std::collections::BTreeSet<_> = AuthError::CODES.iter().collect();
+        assert_eq!(distinct.len(), AuthError::CODES.len());
+        assert!(AuthError::injected("MissingParameter").is_none());
+    }
 
     #[test]
     fn the_body_has_the_shape_of_a_rejection() {

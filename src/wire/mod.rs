@@ -359,6 +359,34 @@ fn written(format: Format, rejection: &Rejection) -> (u16, Option<&'static str>,
     }
 }
 
+impl Rejection {
+    /// The exact error body `{"RequestId","HostId","Code","Message","Recommend"}` in `format`
+    /// (XML: an `<Error>` element), as [`Engine::handle`] writes it; send it with
+    /// [`Rejection::http_status`] and the format's content type. The format is `format` but
+    /// in the one case [`Format`] cannot write (then a JSON `InternalError`, to send with 500).
+    ///
+    /// ```
+    /// use live_lifecycle::{ApiError, Format, Rejection};
+    ///
+    /// let r = Rejection {
+    ///     request_id: "R1".into(),
+    ///     host_id: "live.aliyuncs.com".into(),
+    ///     error: ApiError::Throttled,
+    /// };
+    /// let (format, json) = r.body(Format::Json);
+    /// assert_eq!(format, Format::Json);
+    /// assert!(json.starts_with(r#"{"RequestId":"R1","HostId":"live.aliyuncs.com","Code":"Throttling.User""#));
+    /// let (_, xml) = r.body(Format::Xml);
+    /// assert!(xml.contains("<Error><RequestId>R1</RequestId>"));
+    /// ```
+    pub fn body(&self, format: Format) -> (Format, String) {
+        match format::error_body(format, self, &self.request_id, &self.host_id) {
+            Ok(body) => (format, body),
+            Err(internal) => (Format::Json, internal),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
