@@ -19,7 +19,17 @@ pub(crate) async fn deliver_callbacks(mut queue: mpsc::UnboundedReceiver<Callbac
     while let Some(callback) = queue.recv().await {
         let agent = agent.clone();
         let delivered = tokio::task::spawn_blocking(move || {
-            let body = serde_json::to_string(&callback.body).unwrap_or_default();
+            // A struct of text and numbers: only a bug could fail to write it, and it is said.
+            let body = match serde_json::to_string(&callback.body) {
+                Ok(body) => body,
+                Err(e) => {
+                    eprintln!(
+                        "callback to {} not sent: its body could not be written: {e}",
+                        callback.url
+                    );
+                    return;
+                }
+            };
             for attempt in 1..=CALLBACK_ATTEMPTS {
                 match agent
                     .post(&callback.url)
