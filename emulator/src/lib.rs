@@ -89,22 +89,31 @@ async fn tick(shared: Arc<Shared>) {
     }
 }
 
-/// Ctrl-C or SIGTERM.
+/// Ctrl-C, SIGTERM, SIGHUP or SIGQUIT.
 pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        // SIGTERM, SIGHUP and SIGQUIT as Ctrl-C: every terminating signal a process can catch
+        // shuts the emulator down cleanly (its state written). A signal that cannot be
+        // listened for is left to its default.
+        async fn received(signal: &mut Option<Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
                 }
-            };
+                None => std::future::pending().await,
+            }
+        }
+        let mut term = signal(SignalKind::terminate()).ok();
+        let mut hangup = signal(SignalKind::hangup()).ok();
+        let mut quit = signal(SignalKind::quit()).ok();
         tokio::select! {
             _ = ctrl_c => {}
-            _ = term.recv() => {}
+            () = received(&mut term) => {}
+            () = received(&mut hangup) => {}
+            () = received(&mut quit) => {}
         }
     }
     #[cfg(not(unix))]
@@ -161,6 +170,9 @@ impl Server {
     /// Loads the state and binds the listener; an error names what went wrong (an unreadable
     /// state file, a bad key id, an address in use).
     pub async fn bind(o: Options) -> std::io::Result<Self> {
+        if let Some(path) = &o.state {
+            persist::check_writable(path)?;
+        }
         let mut keys = o.keys.clone();
         if keys.is_empty() {
             keys.push((DEFAULT_KEY.0.to_owned(), DEFAULT_KEY.1.to_owned()));

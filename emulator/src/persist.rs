@@ -1,6 +1,6 @@
 //! The state file: read at start, written at shutdown.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use live_lifecycle::{Config, Engine, Snapshot};
 
@@ -28,4 +28,22 @@ pub(crate) fn save_state(path: &PathBuf, snapshot: &Snapshot) -> std::io::Result
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, serde_json::to_vec_pretty(snapshot)?)?;
     std::fs::rename(&tmp, path)
+}
+
+/// Checks at start that the state can be written where it will be at shutdown: a file is
+/// created beside it and removed. An error names the directory.
+pub(crate) fn check_writable(path: &Path) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let probe = dir.join(format!(".live-emulator-check-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot write the state in {}: {e}", dir.display()),
+            )
+        })
 }

@@ -411,6 +411,14 @@ fn an_unreadable_state_or_a_taken_address_is_one_line_and_exit_2() {
         &[("LIVE_EMULATOR_STATE", state)],
         &["cannot read state", state],
     );
+    // A state that could not be written at shutdown is refused at start, not found at exit.
+    let nowhere = dir.join("no-such-directory").join("state.json");
+    let nowhere = nowhere.to_str().expect("a UTF-8 path");
+    refused(
+        &["--access-key", &key, "--state", nowhere],
+        &[],
+        &["cannot write the state in", "no-such-directory"],
+    );
     let taken = TcpListener::bind("127.0.0.1:0").expect("a port");
     let addr = taken.local_addr().expect("its address").to_string();
     refused(
@@ -594,4 +602,38 @@ fn control_token_and_request_log_variables_are_read() {
         ],
     );
     assert_eq!(emulator.error_body()["Code"], "InvalidAction.NotFound");
+}
+
+/// SIGTERM, SIGHUP, SIGQUIT and SIGINT each shut the emulator down cleanly: exit 0, the state
+/// written.
+#[cfg(unix)]
+#[test]
+fn every_terminating_signal_writes_the_state() {
+    let dir = std::env::temp_dir().join(format!("live-emulator-signals-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let key = format!("{}:{}", KEY_A.0, KEY_A.1);
+    for signal in ["TERM", "HUP", "QUIT", "INT"] {
+        let state = dir.join(format!("{signal}.json"));
+        let state_arg = state.to_str().expect("a UTF-8 path");
+        let emulator = Emulator::start(&["--access-key", &key, "--state", state_arg], &[]);
+        let pid = emulator._child.0.id().to_string();
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -{signal}");
+        let mut child = emulator._child;
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = child.0.try_wait().expect("its status") {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "SIG{signal}: still runs");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "SIG{signal}");
+        let written = std::fs::read_to_string(&state).expect("the state was written");
+        serde_json::from_str::<live_lifecycle::Snapshot>(&written).expect("a snapshot");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
