@@ -102,7 +102,9 @@ pub use operation::{ACTIONS, Request, Response};
 pub use state::{Snapshot, State};
 pub use stream_url::{MAX_URL_LEN, StreamUrl};
 pub use throttle::{Rate, Throttle};
-pub use wire::{API_VERSION, Format, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, Reply, RpcCall};
+pub use wire::{
+    API_VERSION, Format, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, Reply, RpcCall, within_bounds,
+};
 
 /// The map of every keyed collection: a fixed hash (the core draws no randomness), so runs
 /// repeat exactly; nothing written out depends on its order (snapshots are written sorted).

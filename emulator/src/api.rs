@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use live_lifecycle::auth;
-use live_lifecycle::{ACTIONS, API_VERSION, Format, RpcCall};
+use live_lifecycle::{ACTIONS, API_VERSION, Format, RpcCall, within_bounds};
 
 use crate::http::{Handled, param, reply};
 use crate::shared::{Inner, Shared};
@@ -51,9 +51,11 @@ pub(crate) async fn api(
     let (account, verdict) = {
         let mut emulator = shared.lock();
         // The gateway looks the API up before it checks the signature: an unknown action or
-        // version is answered as such whatever the signature. The engine answers those
-        // without looking at the account.
-        let account = if !ACTIONS.contains(&named.as_str()) || !version_ok {
+        // version is answered as such whatever the signature, and so is a parameter list
+        // beyond the bounds (whose signature would cost in proportion to its size). The
+        // engine answers those without looking at the account.
+        let account = if !ACTIONS.contains(&named.as_str()) || !version_ok || !within_bounds(&pairs)
+        {
             String::new()
         } else {
             let Inner { keys, nonces, .. } = &mut *emulator;

@@ -620,3 +620,31 @@ async fn off_loopback_the_control_plane_needs_a_token_and_the_api_does_not() {
         served.await.unwrap().unwrap();
     }
 }
+
+/// A parameter list beyond the bounds is answered before its signature is checked (whose
+/// cost, and whose echoed string-to-sign, grow with it): the wire's `InvalidParameter`, even
+/// with a wrong secret, in a small body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_parameters_are_refused_before_the_signature() {
+    let emulator = two_accounts().await;
+    let names: Vec<String> = (0..250).map(|i| format!("Extra{i}")).collect();
+    let mut params: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "1")).collect();
+    params.push(("ClusterId", "c1"));
+    let forger = Client::new(emulator.endpoint(), A.0, "not-the-secret");
+    let (status, body) = forger.call("ListEdgeTranscodeJob", &params).await.unwrap();
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (400, Some("InvalidParameter")),
+        "{body}"
+    );
+    assert!(body.to_string().len() < 4096);
+    // Within the bounds, the wrong secret is what is refused.
+    let (status, body) = forger
+        .call("ListEdgeTranscodeJob", &[("ClusterId", "c1")])
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (400, Some("SignatureDoesNotMatch"))
+    );
+}

@@ -20,7 +20,7 @@ pub(crate) use self::decode::{decode, field_names};
 pub use self::format::Format;
 #[cfg(feature = "auth")]
 pub(crate) use self::format::error_body;
-pub use self::params::{API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES};
+pub use self::params::{API_VERSION, MAX_NAME_BYTES, MAX_PARAMS, MAX_VALUE_BYTES, within_bounds};
 use crate::error::{ApiError, Rejection};
 use crate::ids::AccountId;
 use crate::operation::{Action, Response};

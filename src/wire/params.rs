@@ -14,6 +14,20 @@ pub const MAX_VALUE_BYTES: usize = 256 * 1024;
 /// The version of the API this crate speaks.
 pub const API_VERSION: &str = "2016-11-01";
 
+/// Whether a parameter list is within [`MAX_PARAMS`], [`MAX_NAME_BYTES`] and
+/// [`MAX_VALUE_BYTES`]: a server checks it before a signature, whose cost grows with the list,
+/// and lets [`Engine::handle`](crate::Engine::handle) answer a list beyond them.
+///
+/// ```
+/// use live_lifecycle::within_bounds;
+/// assert!(within_bounds(&[("Action", "ListEdgeTranscodeJob")]));
+/// let many = vec![("P", "1"); 201];
+/// assert!(!within_bounds(&many));
+/// ```
+pub fn within_bounds(params: &[(&str, &str)]) -> bool {
+    check_bounds(params).is_ok()
+}
+
 /// Refuses a parameter list far beyond any documented size before anything reads it.
 pub(crate) fn check_bounds(params: &[(&str, &str)]) -> Result<(), ApiError> {
     if params.len() > MAX_PARAMS {
