@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use live_lifecycle::Format;
 use live_lifecycle::auth;
@@ -57,6 +57,15 @@ pub(crate) async fn handle(
     loopback: bool,
 ) -> Handled {
     let (parts, body) = request.into_parts();
+    // A declared body over the limit is refused at once, before any of it is waited for.
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return too_large();
+    }
     if parts.uri.path().starts_with("/_emulator/") {
         let bearer = parts
             .headers
@@ -68,16 +77,7 @@ pub(crate) async fn handle(
     }
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            return answered(
-                emulator_error(
-                    413,
-                    "InvalidParameter",
-                    "The request body is larger than 1 MiB.",
-                ),
-                "InvalidParameter",
-            );
-        }
+        Err(_) => return too_large(),
     };
     let mut signed = auth::Request::new(parts.method.as_str(), parts.uri.path())
         .with_raw_query(parts.uri.query().unwrap_or(""))
@@ -109,6 +109,18 @@ pub(crate) async fn handle(
             "InvalidAction.NotFound",
         ),
     }
+}
+
+/// 413: the request body is over [`MAX_BODY`].
+fn too_large() -> Handled {
+    answered(
+        emulator_error(
+            413,
+            "InvalidParameter",
+            "The request body is larger than 1 MiB.",
+        ),
+        "InvalidParameter",
+    )
 }
 
 pub(crate) fn answered(response: Response<Body>, code: &str) -> Handled {

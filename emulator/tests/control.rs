@@ -648,3 +648,31 @@ async fn too_many_parameters_are_refused_before_the_signature() {
         (400, Some("SignatureDoesNotMatch"))
     );
 }
+
+/// A declared body over 1 MiB is answered 413 at once, before any of it is waited for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_body_over_the_limit_is_413_at_once() {
+    use std::io::{Read, Write};
+    let emulator = two_accounts().await;
+    let addr = emulator.local_addr();
+    let reply = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let head = concat!(
+            "POST / HTTP/1.1\r\nHost: x\r\n",
+            "Content-Type: application/x-www-form-urlencoded\r\n",
+            "Content-Length: 1000000000000\r\n\r\n",
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let started = std::time::Instant::now();
+        let mut reply = vec![0u8; 4096];
+        let read = stream.read(&mut reply).expect("an answer before the body");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        String::from_utf8_lossy(&reply[..read]).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+}
