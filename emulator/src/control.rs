@@ -7,7 +7,7 @@ use live_lifecycle::pull_to_push::{ReportError, StreamReport};
 use live_lifecycle::time::format_utc;
 
 use crate::chaos;
-use crate::http::{Handled, answered, emulator_error, json_response, param};
+use crate::http::{Handled, answered, json_response, param, refused};
 use crate::shared::{Clock, Inner, Shared};
 
 /// Whether a control call may go on: `None`, or the refusal. With a token, the call must
@@ -18,9 +18,7 @@ pub(crate) fn admit(
     authorization: Option<&str>,
     loopback: bool,
 ) -> Option<Handled> {
-    let refusal = |status, code: &str, message: &str| {
-        Some(answered(emulator_error(status, code, message), code))
-    };
+    let refusal = |status, code: &str, message: &str| Some(refused(status, code, message));
     match token {
         Some(token) => {
             let given = authorization.and_then(|a| a.strip_prefix("Bearer "));
@@ -54,13 +52,10 @@ fn named_account(
     };
     match emulator.keys.get(id) {
         Some(credential) => Ok(Some(credential.account.clone())),
-        None => Err(Box::new(answered(
-            emulator_error(
-                404,
-                "InvalidAccessKeyId.NotFound",
-                "Specified access key is not found.",
-            ),
+        None => Err(Box::new(refused(
+            404,
             "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
         ))),
     }
 }
@@ -119,13 +114,10 @@ pub(crate) fn state(shared: &Shared, params: &[(String, String)]) -> Handled {
     let mut snapshot = match serde_json::to_value(emulator.engine.snapshot()) {
         Ok(value) => value,
         Err(e) => {
-            return answered(
-                emulator_error(
-                    500,
-                    "InternalError",
-                    &format!("the state could not be written: {e}"),
-                ),
+            return refused(
+                500,
                 "InternalError",
+                &format!("the state could not be written: {e}"),
             );
         }
     };
@@ -153,13 +145,10 @@ pub(crate) fn requests(shared: &Shared, params: &[(String, String)]) -> Handled 
         None => 100,
         Some(Ok(limit)) => limit,
         Some(Err(_)) => {
-            return answered(
-                emulator_error(
-                    400,
-                    "InvalidParameter",
-                    "Limit must be a whole number, 0 or more.",
-                ),
+            return refused(
+                400,
                 "InvalidParameter",
+                "Limit must be a whole number, 0 or more.",
             );
         }
     };
@@ -173,18 +162,13 @@ pub(crate) fn requests(shared: &Shared, params: &[(String, String)]) -> Handled 
 /// `POST /_emulator/chaos` with a rule as a JSON body, `{"Action", "AccessKeyId"?, "Code"?,
 /// "Count"? | "Probability"?, "LatencyMs"?}`: adds it; the reply is the rule as listed.
 pub(crate) fn add_chaos(shared: &Shared, body: &[u8]) -> Handled {
-    let refused =
-        |r: chaos::Refusal| answered(emulator_error(r.status, r.code, &r.message), r.code);
     let rule: serde_json::Value = match serde_json::from_slice(body) {
         Ok(rule) => rule,
         Err(e) => {
-            return answered(
-                emulator_error(
-                    400,
-                    "InvalidParameter",
-                    &format!("The body must be a chaos rule in JSON: {e}."),
-                ),
+            return refused(
+                400,
                 "InvalidParameter",
+                &format!("The body must be a chaos rule in JSON: {e}."),
             );
         }
     };
@@ -196,7 +180,7 @@ pub(crate) fn add_chaos(shared: &Shared, body: &[u8]) -> Handled {
     };
     match parsed.and_then(|rule| emulator.chaos.add(rule)) {
         Ok(listed) => answered(json_response(200, listed.to_string()), ""),
-        Err(refusal) => refused(refusal),
+        Err(r) => refused(r.status, r.code, &r.message),
     }
 }
 
@@ -212,22 +196,16 @@ pub(crate) fn clear_chaos(shared: &Shared, params: &[(String, String)]) -> Handl
         None => None,
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => {
-            return answered(
-                emulator_error(
-                    400,
-                    "InvalidParameter",
-                    "Id must be a rule's id, a whole number.",
-                ),
+            return refused(
+                400,
                 "InvalidParameter",
+                "Id must be a rule's id, a whole number.",
             );
         }
     };
     let removed = shared.lock().chaos.remove(id);
     if id.is_some() && removed == 0 {
-        return answered(
-            emulator_error(404, "ChaosRuleNotFound", "No chaos rule has that Id."),
-            "ChaosRuleNotFound",
-        );
+        return refused(404, "ChaosRuleNotFound", "No chaos rule has that Id.");
     }
     let body = serde_json::json!({ "Removed": removed });
     answered(json_response(200, body.to_string()), "")
@@ -237,33 +215,24 @@ pub(crate) fn clear_chaos(shared: &Shared, params: &[(String, String)]) -> Handl
 pub(crate) fn advance(shared: &Shared, params: &[(String, String)]) -> Handled {
     let mut emulator = shared.lock();
     let Clock::Manual(now) = emulator.clock else {
-        return answered(
-            emulator_error(
-                400,
-                "OperationDenied",
-                "The emulator runs on the real clock; start it with --manual-clock.",
-            ),
+        return refused(
+            400,
             "OperationDenied",
+            "The emulator runs on the real clock; start it with --manual-clock.",
         );
     };
     let Some(seconds) = param(params, "Seconds").and_then(|s| s.parse::<u32>().ok()) else {
-        return answered(
-            emulator_error(
-                400,
-                "InvalidParameter",
-                "Seconds must be a whole number of seconds, 0 or more.",
-            ),
+        return refused(
+            400,
             "InvalidParameter",
+            "Seconds must be a whole number of seconds, 0 or more.",
         );
     };
     let Some(now) = now.checked_add_signed(TimeDelta::seconds(i64::from(seconds))) else {
-        return answered(
-            emulator_error(
-                400,
-                "InvalidParameter",
-                "Seconds would move the clock past the last representable time.",
-            ),
+        return refused(
+            400,
             "InvalidParameter",
+            "Seconds would move the clock past the last representable time.",
         );
     };
     emulator.clock = Clock::Manual(now);
@@ -283,21 +252,15 @@ pub(crate) fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
         Some("recover") => StreamReport::Recovered,
         Some("file-ended") => StreamReport::FileEnded,
         _ => {
-            return answered(
-                emulator_error(
-                    400,
-                    "InvalidParameter",
-                    "Kind must be pull, push, failed, recover or file-ended.",
-                ),
+            return refused(
+                400,
                 "InvalidParameter",
+                "Kind must be pull, push, failed, recover or file-ended.",
             );
         }
     };
     let Some(task_id) = param(params, "TaskId").and_then(|t| TaskId::try_from(t).ok()) else {
-        return answered(
-            emulator_error(400, "MissingParameter", "TaskId is mandatory."),
-            "MissingParameter",
-        );
+        return refused(400, "MissingParameter", "TaskId is mandatory.");
     };
     let mut emulator = shared.lock();
     let now = emulator.now();
@@ -326,10 +289,7 @@ pub(crate) fn fault(shared: &Shared, params: &[(String, String)]) -> Handled {
             ),
             "",
         ),
-        Err(e) => answered(
-            emulator_error(400, "OperationDenied", &e.to_string()),
-            "OperationDenied",
-        ),
+        Err(e) => refused(400, "OperationDenied", &e.to_string()),
     }
 }
 

@@ -34,7 +34,7 @@ pub(crate) fn reply(status: u16, format: Format, body: String) -> Response<Body>
 }
 
 /// An error body of the emulator's own endpoints, in the API's shape.
-pub(crate) fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
+fn emulator_error(status: u16, code: &str, message: &str) -> Response<Body> {
     let body = serde_json::json!({
         "RequestId": "00000000-0000-0000-0000-000000000000",
         "HostId": "emulator",
@@ -100,27 +100,26 @@ pub(crate) async fn handle(
         (&Method::GET, "/_emulator/chaos") => control::list_chaos(&shared),
         (&Method::DELETE, "/_emulator/chaos") => control::clear_chaos(&shared, &params),
         (&Method::GET | &Method::POST, "/") => api::api(&shared, &signed, &params).await,
-        _ => answered(
-            emulator_error(
-                404,
-                "InvalidAction.NotFound",
-                "Specified api is not found, please check your url and method.",
-            ),
+        _ => refused(
+            404,
             "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
         ),
     }
 }
 
 /// 413: the request body is over [`MAX_BODY`].
 fn too_large() -> Handled {
-    answered(
-        emulator_error(
-            413,
-            "InvalidParameter",
-            "The request body is larger than 1 MiB.",
-        ),
+    refused(
+        413,
         "InvalidParameter",
+        "The request body is larger than 1 MiB.",
     )
+}
+
+/// A refusal of the emulator's own, its code named once: in the body and in the log line.
+pub(crate) fn refused(status: u16, code: &str, message: &str) -> Handled {
+    answered(emulator_error(status, code, message), code)
 }
 
 pub(crate) fn answered(response: Response<Body>, code: &str) -> Handled {

@@ -64,7 +64,7 @@ use tokio::task::JoinSet;
 pub use crate::builder::{Advanced, Emulator, EmulatorBuilder, Fault, RequestRecord};
 use crate::chaos::Chaos;
 pub use crate::client::Client;
-use crate::http::{answered, emulator_error, handle};
+use crate::http::{handle, refused};
 use crate::journal::{Entry, Journal};
 use crate::shared::{Clock, Inner, Shared};
 
@@ -258,10 +258,7 @@ impl Server {
                                 let method = request.method().clone();
                                 let path = request.uri().path().to_owned();
                                 let handled = tokio::time::timeout(REQUEST_TIMEOUT, handle(shared.clone(), request, loopback)).await;
-                                let handled = handled.unwrap_or_else(|_| answered(
-                                    emulator_error(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
-                                    "ServiceUnavailable",
-                                ));
+                                let handled = handled.unwrap_or_else(|_| refused(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."));
                                 let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
                                 let status = handled.response.status().as_u16();
                                 eprintln!(
