@@ -3,14 +3,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::net::SocketAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use live_emulator::{Client, Emulator, Options, Server};
 use serde_json::Value;
 
+use common::{TEMPLATE, create_job};
+
 const START: &str = "2030-01-01T09:00:00Z";
-const TEMPLATE: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01";
 const A: (&str, &str) = ("LTAIcontrolKeyA", "secret-a");
 const B: (&str, &str) = ("LTAIcontrolKeyB", "secret-b");
 
@@ -64,24 +67,6 @@ async fn two_accounts() -> Emulator {
         .start()
         .await
         .expect("an emulator")
-}
-
-async fn create_job(client: &Client, cluster: &str) -> String {
-    let (status, body) = client
-        .call(
-            "CreateEdgeTranscodeJob",
-            &[
-                ("ClusterId", cluster),
-                ("Name", "news"),
-                ("TemplateId", TEMPLATE),
-                ("StreamInput", "rtmp://in.example.com/live/a"),
-                ("StreamOutput", "rtmp://out.example.com/live/a"),
-            ],
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    body["JobId"].as_str().unwrap().to_owned()
 }
 
 async fn jobs(client: &Client) -> u64 {

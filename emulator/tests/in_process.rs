@@ -9,6 +9,8 @@
 #[path = "../../tests/common/snippet.rs"]
 mod snippet;
 
+mod common;
+
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -17,9 +19,10 @@ use live_emulator::{Client, DEFAULT_KEY, Emulator, Fault};
 use live_lifecycle::time::{format_utc, parse_utc};
 use serde_json::Value;
 
+use common::create_job;
+
 const KEY_A: (&str, &str) = ("LTAItestKeyA", "secret-a");
 const KEY_B: (&str, &str) = ("LTAItestKeyB", "secret-b");
-const TEMPLATE: &str = "3f6b2c1a-7d4e-4a8b-9c0d-1e2f3a4b5c01";
 const REGION: &str = "cn-shanghai";
 
 fn t0() -> DateTime<Utc> {
@@ -32,25 +35,6 @@ async fn with_keys(keys: &[(&str, &str)]) -> Emulator {
         builder = builder.access_key(*id, *secret);
     }
     builder.start().await.unwrap()
-}
-
-/// Creates an edge job on `cluster`: its id.
-async fn create_job(client: &Client, cluster: &str) -> String {
-    let (status, body) = client
-        .call(
-            "CreateEdgeTranscodeJob",
-            &[
-                ("ClusterId", cluster),
-                ("Name", "news"),
-                ("TemplateId", TEMPLATE),
-                ("StreamInput", "rtmp://ingest.example.com/live/news"),
-                ("StreamOutput", "rtmp://push.example.com/live/news_hd"),
-            ],
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    body["JobId"].as_str().unwrap().to_owned()
 }
 
 async fn get_job(client: &Client, cluster: &str, job_id: &str) -> (u16, Value) {
