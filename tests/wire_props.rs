@@ -299,6 +299,10 @@ fn as_pairs(params: &[(String, String)]) -> Vec<(&str, &str)> {
 fn error_code_table_matches_readme() {
     let hard: BTreeMap<String, u16> = CODES.iter().map(|(c, s)| ((*c).to_owned(), *s)).collect();
     assert_eq!(code_status(), &hard);
+    // The crate's own list of documented codes (what `/_emulator/chaos` accepts) is the same.
+    let listed: BTreeSet<&str> = live_lifecycle::ApiError::CODES.into_iter().collect();
+    let tabled: BTreeSet<&str> = CODES.iter().map(|(c, _)| *c).collect();
+    assert_eq!(listed, tabled);
 }
 
 #[test]
